@@ -1,0 +1,116 @@
+"""German number formatting for tables, captions and generated text.
+
+Everything the reader sees goes through these functions, so the whole book
+uses the decimal comma, the thousands point and the same symbols.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+GESPERRT = "•"  # value withheld by disclosure control
+FEHLT = "–"  # no value in the data
+UNSICHER = "°"  # rate on a small denominator (see Anhang „Methoden“)
+
+
+def _ist_leer(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+
+
+def zahl(x, stellen: int = 0) -> str:
+    """Format a number the German way: ``13036 -> "13.036"``, ``12.5 -> "12,5"``."""
+    if _ist_leer(x):
+        return FEHLT
+    text = f"{float(x):,.{stellen}f}"
+    # swap separators: 13,036.5 -> 13.036,5
+    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if text.startswith("-"):
+        text = "−" + text[1:]  # typographic minus
+    if text in ("−0", "−0," + "0" * stellen):
+        text = text[1:]
+    return text
+
+
+def prozent(x, stellen: int = 1) -> str:
+    """``12.5 -> "12,5 %"`` (x is already in percent)."""
+    return FEHLT if _ist_leer(x) else f"{zahl(x, stellen)} %"
+
+
+def vorzeichen(x, stellen: int = 1) -> str:
+    """Signed number: ``1.25 -> "+1,3"``, ``-0.4 -> "−0,4"``, zero without sign."""
+    if _ist_leer(x):
+        return FEHLT
+    text = zahl(x, stellen)
+    return text if text.startswith("−") or set(text) <= set("0,") else "+" + text
+
+
+def punkte(x, einheit: str = "%", stellen: int = 1) -> str:
+    """A difference between two values of an indicator, in its own unit.
+
+    Percent values differ by percentage points ("Pp."), all others by their unit.
+    """
+    if _ist_leer(x):
+        return FEHLT
+    suffix = "Pp." if einheit == "%" else einheit
+    return f"{vorzeichen(x, stellen)} {suffix}".rstrip()
+
+
+def stellen_fuer(einheit: str) -> int:
+    """Default number of decimals for an indicator unit."""
+    return 0 if einheit in ("Personen", "Fälle", "Anzahl", "") else 1
+
+
+def wert(x, einheit: str = "", stellen: int | None = None) -> str:
+    """A value with its unit: ``wert(12.5, "%") -> "12,5 %"``, ``wert(3.2, "je 1.000")``."""
+    if _ist_leer(x):
+        return FEHLT
+    stellen = stellen_fuer(einheit) if stellen is None else stellen
+    text = zahl(x, stellen)
+    if not einheit or einheit in ("Personen", "Fälle", "Anzahl"):
+        return text
+    return f"{text} {einheit}"
+
+
+def zelle(x, gesperrt: bool = False, unsicher: bool = False, stellen: int = 1) -> str:
+    """A table cell: suppressed values as "•", uncertain ones marked with "°"."""
+    if gesperrt:
+        return GESPERRT
+    text = zahl(x, stellen)
+    return f"{text}{UNSICHER}" if unsicher and text != FEHLT else text
+
+
+def stichtag(jahr: int) -> str:
+    return f"31.12.{int(jahr)}"
+
+
+def markdown_tabelle(
+    df: pd.DataFrame,
+    rechtsbuendig: Sequence[str] | None = None,
+) -> str:
+    """A pipe table from already formatted (string) cells.
+
+    Columns listed in ``rechtsbuendig`` (default: all but the first) are right-aligned.
+    """
+    spalten = [str(c) for c in df.columns]
+    rechts = set(spalten[1:] if rechtsbuendig is None else rechtsbuendig)
+
+    def esc(text) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    kopf = "| " + " | ".join(esc(c) for c in spalten) + " |"
+    trenner = "|" + "|".join("---:" if c in rechts else ":---" for c in spalten) + "|"
+    zeilen = ["| " + " | ".join(esc(v) for v in row) + " |" for row in df.astype(str).itertuples(index=False)]
+    return "\n".join([kopf, trenner, *zeilen])
+
+
+def aufzaehlung(namen: Sequence[str]) -> str:
+    """German enumeration: ``["A", "B", "C"] -> "A, B und C"``."""
+    namen = list(namen)
+    if not namen:
+        return ""
+    if len(namen) == 1:
+        return namen[0]
+    return ", ".join(namen[:-1]) + " und " + namen[-1]

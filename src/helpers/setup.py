@@ -1,0 +1,108 @@
+"""The one setup call every notebook starts with (like R4DS's ``_common.R``).
+
+::
+
+    import helpers
+    ctx = helpers.setup()
+
+It fixes the random seed, applies the plot style and German number display,
+and loads and validates the data folder (``$SOZIALBERICHT_DATEN`` or ``data/``).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import format as fmt
+from helpers import grafik
+
+SEED = 20181231
+
+
+@dataclass(frozen=True)
+class Kontext:
+    """What a notebook works with: the validated data and where to publish downloads."""
+
+    daten: object  # helpers.daten.Datenbestand
+    ausgabe: Path
+
+    @property
+    def bericht(self):
+        return self.daten.bericht
+
+    @property
+    def katalog(self):
+        return self.daten.katalog
+
+    @property
+    def stadtteile(self) -> pd.DataFrame:
+        return self.daten.stadtteile
+
+    @property
+    def bestand(self) -> pd.DataFrame:
+        return self.daten.bestand
+
+    @property
+    def indikatoren(self) -> pd.DataFrame:
+        return self.daten.indikatoren
+
+    @property
+    def manifest(self) -> pd.DataFrame:
+        return self.daten.manifest
+
+    @property
+    def ordner(self) -> Path:
+        return self.daten.ordner
+
+    @property
+    def jahr(self) -> int:
+        """The Berichtsjahr (Stichtag 31.12.)."""
+        return int(self.daten.bericht.berichtsjahr)
+
+    @property
+    def reihenfolge(self) -> list[str]:
+        """District names in the order of stadtteile.csv (the order of all charts and tables)."""
+        return self.daten.stadtteile["name"].tolist()
+
+
+def ausgabe_ordner() -> Path:
+    """Folder for published downloads: ``$SOZIALBERICHT_AUSGABE`` (set by the build)."""
+    from helpers.daten.ordner import repo_root
+
+    ordner = os.environ.get("SOZIALBERICHT_AUSGABE")
+    return Path(ordner) if ordner else repo_root() / ".cache" / "ausgabe" / "daten"
+
+
+def _notebook_anzeige() -> None:
+    """Figures as PNG without volatile metadata, so rebuilds are byte-identical."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python (tests)
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("png", dpi=200, bbox_inches="tight", metadata={"Software": None})
+
+
+def setup(ordner: str | Path | None = None) -> Kontext:
+    """Seed, plot style, German number display; load and validate the data folder."""
+    from helpers.daten import laden
+
+    random.seed(SEED)
+    np.random.seed(SEED)
+    grafik.stil()
+    _notebook_anzeige()
+    pd.set_option("display.float_format", lambda x: fmt.zahl(x, 2))
+    pd.set_option("display.max_columns", 30)
+    ausgabe = ausgabe_ordner()
+    ausgabe.mkdir(parents=True, exist_ok=True)
+    return Kontext(daten=laden(ordner), ausgabe=ausgabe)

@@ -1,0 +1,138 @@
+"""Selections from the indicator table and the standard tables of Teil II.
+
+The indicator table is long (``stadtteil``, ``jahr``, ``indikator``, ``wert``,
+``zaehler``, ``nenner``, ``gesperrt``, ``unsicher``); city rows are named
+:data:`STADT`. Every function here is pure: DataFrame in, DataFrame or text out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers import format as fmt
+
+STADT = "Gesamtstadt"
+
+
+def reihe(ind: pd.DataFrame, indikator: str) -> pd.DataFrame:
+    """All rows of one indicator (every district and year, city included)."""
+    out = ind[ind["indikator"] == indikator]
+    if out.empty:
+        raise KeyError(f"Indikator „{indikator}“ ist nicht in der Indikatorentabelle.")
+    return out
+
+
+def stadtwert(ind: pd.DataFrame, indikator: str, jahr: int) -> float:
+    """The city value of an indicator in a year (NaN if missing or suppressed)."""
+    r = reihe(ind, indikator)
+    r = r[(r["stadtteil"] == STADT) & (r["jahr"] == jahr)]
+    return float(r["wert"].iloc[0]) if len(r) else float("nan")
+
+
+def vergleichsjahr(ind: pd.DataFrame, jahr: int, abstand: int = 5) -> int | None:
+    """The year ``abstand`` years before ``jahr`` or, if absent, the earliest year after it."""
+    jahre = sorted(int(j) for j in ind["jahr"].unique() if j < jahr)
+    if not jahre:
+        return None
+    ziel = jahr - abstand
+    kandidaten = [j for j in jahre if j >= ziel]
+    return kandidaten[0] if kandidaten else jahre[0]
+
+
+def vergleich(
+    ind: pd.DataFrame,
+    indikator: str,
+    jahr: int,
+    reihenfolge: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Each district against the city in one year.
+
+    Columns: ``stadtteil``, ``wert``, ``stadt``, ``differenz`` (wert − stadt, in the
+    indicator's unit, i.e. percentage points for shares), ``rang`` (1 = highest
+    value; suppressed districts get no rank), ``gesperrt``, ``unsicher``.
+    Rows follow ``reihenfolge`` (the stadtteile.csv order) when given.
+    """
+    r = reihe(ind, indikator)
+    r = r[(r["jahr"] == jahr) & (r["stadtteil"] != STADT)]
+    out = r[["stadtteil", "wert", "gesperrt", "unsicher"]].copy()
+    out["stadt"] = stadtwert(ind, indikator, jahr)
+    out["differenz"] = out["wert"] - out["stadt"]
+    out["rang"] = out["wert"].rank(ascending=False, method="min").astype("Int64")
+    if reihenfolge is not None:
+        pos = {n: i for i, n in enumerate(reihenfolge)}
+        out = out.sort_values("stadtteil", key=lambda s: s.map(pos))
+    return out[["stadtteil", "wert", "stadt", "differenz", "rang", "gesperrt", "unsicher"]].reset_index(drop=True)
+
+
+def vergleich_markdown(tab: pd.DataFrame, einheit: str, titel_wert: str = "Wert") -> str:
+    """The district comparison as a German table, city last, sorted by rank."""
+    stellen = fmt.stellen_fuer(einheit)
+    t = tab.sort_values(["rang", "stadtteil"], na_position="last")
+    zeilen = pd.DataFrame(
+        {
+            "Stadtteil": t["stadtteil"],
+            f"{titel_wert} ({einheit})" if einheit else titel_wert: [
+                fmt.zelle(w, g, u, stellen) for w, g, u in zip(t["wert"], t["gesperrt"], t["unsicher"])
+            ],
+            "Abweichung zur Gesamtstadt": [
+                fmt.GESPERRT if g else fmt.punkte(d, einheit, stellen) for d, g in zip(t["differenz"], t["gesperrt"])
+            ],
+            "Rang": [fmt.GESPERRT if g else (fmt.FEHLT if pd.isna(r) else str(int(r))) for r, g in zip(t["rang"], t["gesperrt"])],
+        }
+    )
+    stadt = tab["stadt"].iloc[0] if len(tab) else np.nan
+    zeilen.loc[len(zeilen)] = [f"**{STADT}**", f"**{fmt.zahl(stadt, stellen)}**", "", ""]
+    return fmt.markdown_tabelle(zeilen)
+
+
+def kennzahlen(
+    ind: pd.DataFrame,
+    katalog_indikatoren: pd.DataFrame,
+    jahr: int,
+    vergleich_jahr: int | None,
+) -> pd.DataFrame:
+    """City values of the given catalog indicators in ``jahr`` and ``vergleich_jahr``.
+
+    Columns: ``indikator``, ``titel``, ``einheit``, ``wert``, ``wert_vorher``, ``veraenderung``.
+    """
+    zeilen = []
+    for _, k in katalog_indikatoren.iterrows():
+        jetzt = stadtwert(ind, k["id"], jahr)
+        vorher = stadtwert(ind, k["id"], vergleich_jahr) if vergleich_jahr else np.nan
+        zeilen.append(
+            {"indikator": k["id"], "titel": k["titel"], "einheit": k["einheit"],
+             "wert": jetzt, "wert_vorher": vorher, "veraenderung": jetzt - vorher}
+        )
+    return pd.DataFrame(zeilen)
+
+
+def kennzahlen_markdown(tab: pd.DataFrame, jahr: int, vergleich_jahr: int | None) -> str:
+    """Key city figures as a German table."""
+    spalten = {
+        "Indikator": tab["titel"],
+        "Einheit": tab["einheit"],
+        f"{fmt.stichtag(jahr)}": [fmt.zahl(w, fmt.stellen_fuer(e)) for w, e in zip(tab["wert"], tab["einheit"])],
+    }
+    if vergleich_jahr:
+        spalten[f"{fmt.stichtag(vergleich_jahr)}"] = [
+            fmt.zahl(w, fmt.stellen_fuer(e)) for w, e in zip(tab["wert_vorher"], tab["einheit"])
+        ]
+        spalten["Veränderung"] = [
+            fmt.punkte(d, e, fmt.stellen_fuer(e)) for d, e in zip(tab["veraenderung"], tab["einheit"])
+        ]
+    return fmt.markdown_tabelle(pd.DataFrame(spalten), rechtsbuendig=list(spalten)[2:])
+
+
+def trendreihen(ind: pd.DataFrame, indikator: str) -> pd.DataFrame:
+    """Published values of one indicator over all years (``stadtteil``, ``jahr``, ``wert``)."""
+    r = reihe(ind, indikator)
+    return r.loc[~r["gesperrt"], ["stadtteil", "jahr", "wert"]].reset_index(drop=True)
+
+
+def abweichendste(tab: pd.DataFrame, n: int = 3) -> list[str]:
+    """The ``n`` districts farthest from the city value (published values only)."""
+    t = tab[~tab["gesperrt"] & tab["wert"].notna()]
+    return t.reindex(t["differenz"].abs().sort_values(ascending=False).index)["stadtteil"].head(n).tolist()

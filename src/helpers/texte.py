@@ -1,0 +1,107 @@
+"""Generated German sentences: what stands out in the data.
+
+The sentences depend only on the data passed in, so other data gives other
+sentences. Suppressed values are never named.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers import format as fmt
+from helpers.tabellen import STADT
+
+HINWEIS_BEISPIELDATEN = (
+    "::: {{.callout-warning}}\n"
+    "## Beispieldaten\n\n"
+    "Dieser Bericht zeigt **synthetische Beispieldaten** für {stadt}. "
+    "Sie sind an öffentlich zugänglichen Angaben kalibriert, beschreiben aber nicht die "
+    "tatsächliche Lage in den Stadtteilen. Aussagen in diesem Kapitel sind Beispiele dafür, "
+    "was der Bericht mit echten Daten zeigen würde, und keine Befunde über {stadt}.\n"
+    ":::\n"
+)
+
+
+def datenhinweis(bericht) -> str:
+    """The demo-data notice as a callout, or an empty string for real data."""
+    return HINWEIS_BEISPIELDATEN.format(stadt=bericht.stadt) if bericht.beispieldaten else ""
+
+
+def wert_satz(titel: str, einheit: str, stadt: str, jahr: int, wert: float,
+              vergleich_jahr: int | None = None, wert_vorher: float = np.nan) -> str:
+    """``"Die SGB-II-Quote lag in Dorsten am 31.12.2018 bei 11,2 % (31.12.2013: 12,0 %)."``"""
+    satz = f"{titel} lag in {stadt} am {fmt.stichtag(jahr)} bei {fmt.wert(wert, einheit)}"
+    if vergleich_jahr and not np.isnan(wert_vorher):
+        diff = wert - wert_vorher
+        satz += (f" ({fmt.stichtag(vergleich_jahr)}: {fmt.wert(wert_vorher, einheit)}; "
+                 f"Veränderung {fmt.punkte(diff, einheit, fmt.stellen_fuer(einheit))})")
+    return satz + "."
+
+
+def auffaelligkeiten(
+    tab: pd.DataFrame,
+    titel: str,
+    einheit: str,
+    trend: pd.DataFrame | None = None,
+    schwelle_sd: float = 1.0,
+) -> list[str]:
+    """Sentences on the highest and lowest district, strong deviations and the largest change.
+
+    ``tab`` is a district comparison (:func:`helpers.tabellen.vergleich`); ``trend``
+    optionally holds ``stadtteil`` and ``veraenderung`` over the comparison period.
+    A district counts as far from the city when it deviates by more than
+    ``schwelle_sd`` standard deviations of the district values.
+    """
+    stellen = fmt.stellen_fuer(einheit)
+    t = tab[~tab["gesperrt"] & tab["wert"].notna()].sort_values("wert")
+    if t.empty:
+        return [f"Für „{titel}“ liegen keine veröffentlichbaren Stadtteilwerte vor."]
+    saetze = []
+    hoch, tief = t.iloc[-1], t.iloc[0]
+    saetze.append(
+        f"Den höchsten Wert für „{titel}“ hat {hoch['stadtteil']} mit {fmt.wert(hoch['wert'], einheit)}, "
+        f"den niedrigsten {tief['stadtteil']} mit {fmt.wert(tief['wert'], einheit)} "
+        f"(Gesamtstadt: {fmt.wert(hoch['stadt'], einheit)})."
+    )
+    sd = t["wert"].std(ddof=1)
+    if len(t) >= 3 and sd > 0:
+        ueber = t[t["differenz"] > schwelle_sd * sd]["stadtteil"].tolist()
+        unter = t[t["differenz"] < -schwelle_sd * sd]["stadtteil"].tolist()
+        teile = []
+        if ueber:
+            teile.append(f"deutlich über dem Wert der Gesamtstadt liegen {fmt.aufzaehlung(ueber)}")
+        if unter:
+            teile.append(f"deutlich darunter {fmt.aufzaehlung(unter)}")
+        if teile:
+            satz = "; ".join(teile)
+            saetze.append(
+                satz[0].upper() + satz[1:]
+                + f" (mehr als {fmt.zahl(schwelle_sd, 1) if schwelle_sd % 1 else fmt.zahl(schwelle_sd)} "
+                "Standardabweichung der Stadtteilwerte)."
+            )
+        else:
+            saetze.append("Kein Stadtteil weicht um mehr als eine Standardabweichung vom Wert der Gesamtstadt ab.")
+    if trend is not None:
+        tr = trend.dropna(subset=["veraenderung"])
+        tr = tr[tr["stadtteil"] != STADT]
+        if not tr.empty:
+            groesste = tr.loc[tr["veraenderung"].abs().idxmax()]
+            saetze.append(
+                f"Am stärksten verändert hat sich der Wert in {groesste['stadtteil']} "
+                f"({fmt.punkte(groesste['veraenderung'], einheit, stellen)})."
+            )
+    return saetze
+
+
+def veraenderungen(ind: pd.DataFrame, indikator: str, jahr: int, vergleich_jahr: int) -> pd.DataFrame:
+    """Change of each district's published value between two years (``stadtteil``, ``veraenderung``)."""
+    r = ind[(ind["indikator"] == indikator) & ~ind["gesperrt"]]
+    a = r[r["jahr"] == jahr].set_index("stadtteil")["wert"]
+    b = r[r["jahr"] == vergleich_jahr].set_index("stadtteil")["wert"]
+    d = (a - b).dropna()
+    return pd.DataFrame({"stadtteil": d.index, "veraenderung": d.to_numpy()})
+
+
+def absatz(saetze: list[str]) -> str:
+    return " ".join(saetze)

@@ -1,0 +1,55 @@
+import math
+
+import pandas as pd
+import pytest
+
+from helpers import format as fmt
+
+
+@pytest.mark.parametrize(
+    "x, stellen, erwartet",
+    [
+        (13036, 0, "13.036"),
+        (12.5, 1, "12,5"),
+        (1234567.891, 2, "1.234.567,89"),
+        (-0.04, 1, "0,0"),
+        (-3.25, 1, "−3,2"),  # banker's rounding of binary 3.25 -> 3.2
+        (0.125, 3, "0,125"),
+        (float("nan"), 1, "–"),
+        (None, 1, "–"),
+    ],
+)
+def test_zahl_german(x, stellen, erwartet):
+    assert fmt.zahl(x, stellen) == erwartet
+
+
+def test_prozent_und_punkte():
+    assert fmt.prozent(6.7) == "6,7 %"
+    assert fmt.punkte(1.25, "%") == "+1,2 Pp."
+    assert fmt.punkte(-2, "je 1.000") == "−2,0 je 1.000"
+    assert fmt.punkte(0.0, "%") == "0,0 Pp."
+
+
+def test_wert_uses_unit_default_decimals():
+    assert fmt.wert(76383, "Personen") == "76.383"
+    assert fmt.wert(46.94, "m²") == "46,9 m²"
+    assert fmt.wert(math.nan, "%") == "–"
+
+
+def test_zelle_marks_suppressed_and_uncertain():
+    assert fmt.zelle(2.0, gesperrt=True) == "•"
+    assert fmt.zelle(12.34, unsicher=True) == "12,3°"
+    assert fmt.zelle(12.34) == "12,3"
+
+
+def test_markdown_tabelle_alignment_and_escaping():
+    df = pd.DataFrame({"Stadtteil": ["A|B"], "Wert": ["1,0"]})
+    md = fmt.markdown_tabelle(df)
+    assert md.splitlines()[1] == "|:---|---:|"
+    assert "A\\|B" in md
+
+
+def test_aufzaehlung():
+    assert fmt.aufzaehlung(["A"]) == "A"
+    assert fmt.aufzaehlung(["A", "B", "C"]) == "A, B und C"
+    assert fmt.aufzaehlung([]) == ""
