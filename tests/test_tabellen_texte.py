@@ -78,3 +78,12 @@ def test_datenhinweis_only_for_demo_data():
     assert "synthetische Beispieldaten" in texte.datenhinweis(B)
     B.beispieldaten = False
     assert texte.datenhinweis(B) == ""
+
+
+def test_anteile_sum_to_hundred_and_table_shows_city_total():
+    werte = {"A": 100.0, "B": 300.0}
+    ind = _ind(werte, werte, stadt=(400.0, 400.0))
+    tab = tabellen.anteile(ind, "q", 2018, ["A", "B"])
+    assert tab["anteil"].tolist() == pytest.approx([25.0, 75.0])
+    md = tabellen.anteile_markdown(tab, 400.0)
+    assert "| A | 100 | 25,0 % |" in md and "**400**" in md

@@ -103,6 +103,7 @@ def balken_stadtteile(
     einheit: str = "",
     titel: str | None = None,
     hervorheben: Sequence[str] = (),
+    stadt_text: str = "Gesamtstadt",
 ):
     """Horizontal bars per district, sorted by value, with the city line.
 
@@ -134,7 +135,7 @@ def balken_stadtteile(
     ax.set_yticks(y, daten["stadtteil"])
     ax.set_ylim(-0.6, len(daten) - 0.4)
     ax.margins(x=0.12)
-    stadt_linie(ax, stadtwert)
+    stadt_linie(ax, stadtwert, stadt_text)
     deutsche_achse(ax, "x")
     if einheit:
         ax.set_xlabel(einheit)

@@ -136,3 +136,24 @@ def abweichendste(tab: pd.DataFrame, n: int = 3) -> list[str]:
     """The ``n`` districts farthest from the city value (published values only)."""
     t = tab[~tab["gesperrt"] & tab["wert"].notna()]
     return t.reindex(t["differenz"].abs().sort_values(ascending=False).index)["stadtteil"].head(n).tolist()
+
+
+def anteile(ind: pd.DataFrame, indikator: str, jahr: int, reihenfolge: Sequence[str] | None = None) -> pd.DataFrame:
+    """District values of an absolute indicator and their share of the city total (in %)."""
+    tab = vergleich(ind, indikator, jahr, reihenfolge)
+    out = tab[["stadtteil", "wert", "gesperrt"]].copy()
+    out["anteil"] = out["wert"] / tab["stadt"] * 100
+    return out
+
+
+def anteile_markdown(tab: pd.DataFrame, stadt: float) -> str:
+    """Districts with count and share of the city, city total last."""
+    zeilen = pd.DataFrame(
+        {
+            "Stadtteil": tab["stadtteil"],
+            "Einwohnerinnen und Einwohner": [fmt.zelle(w, g, stellen=0) for w, g in zip(tab["wert"], tab["gesperrt"])],
+            "Anteil an der Gesamtstadt": [fmt.GESPERRT if g else fmt.prozent(a) for a, g in zip(tab["anteil"], tab["gesperrt"])],
+        }
+    )
+    zeilen.loc[len(zeilen)] = [f"**{STADT}**", f"**{fmt.zahl(stadt)}**", f"**{fmt.prozent(100)}**"]
+    return fmt.markdown_tabelle(zeilen)
