@@ -30,8 +30,8 @@ def datenhinweis(bericht) -> str:
 
 def wert_satz(titel: str, einheit: str, stadt: str, jahr: int, wert: float,
               vergleich_jahr: int | None = None, wert_vorher: float = np.nan) -> str:
-    """``"Die SGB-II-Quote lag in Dorsten am 31.12.2018 bei 11,2 % (31.12.2013: 12,0 %)."``"""
-    satz = f"{titel} lag in {stadt} am {fmt.stichtag(jahr)} bei {fmt.wert(wert, einheit)}"
+    """``"„SGB-II-Quote“: In Dorsten lag der Wert am 31.12.2018 bei 11,2 % (31.12.2013: …)."``"""
+    satz = f"„{titel}“: In {stadt} lag der Wert am {fmt.stichtag(jahr)} bei {fmt.wert(wert, einheit)}"
     if vergleich_jahr and not np.isnan(wert_vorher):
         diff = wert - wert_vorher
         satz += (f" ({fmt.stichtag(vergleich_jahr)}: {fmt.wert(wert_vorher, einheit)}; "
