@@ -1,0 +1,364 @@
+"""Social index in the manner of Berlin's Monitoring Soziale Stadtentwicklung (MSS).
+
+Method (configured in ``data/regeln/sozialindex.yml``):
+
+Status index
+    1. The core indicators of the Berichtsjahr are z-standardised across the
+       districts: ``z = (x − mean) / sd`` (unweighted mean of the districts, sd with
+       ddof = 1), as in the MSS since 2013.
+    2. Each z is multiplied by the catalog direction (``belastung`` +1, ``vorteil``
+       −1), so that a high value always means more disadvantage.
+    3. The components are combined as a weighted mean with the configured weights.
+    4. The weighted mean is z-standardised once more, so that the class thresholds
+       are in standard deviations of the index whatever the number of components
+       and their correlation (the MSS classifies the index by standard deviations).
+    5. Classes (MSS): index ≤ −1 → ``hoch``; −1 < index ≤ +1 → ``mittel``;
+       +1 < index ≤ +1,5 → ``niedrig``; index > +1,5 → ``sehr niedrig``
+       (upper bounds inclusive; thresholds in the YAML file).
+
+Dynamics index
+    The change of the dynamics indicators in (percentage) points over
+    ``dynamik.jahre`` years up to the Berichtsjahr, standardised, directed, weighted
+    and standardised again like the status index. Classes: index ≤ −1 →
+    ``positiv``, −1 < index ≤ +1 → ``stabil``, > +1 → ``negativ``. Like the MSS this
+    is relative: "negativ" means a less favourable change than the other districts.
+
+Type
+    Status class and dynamics class together (e.g. "niedrig / negativ"), the 12
+    combinations of the MSS "Gesamtindex Soziale Ungleichheit".
+
+A district with a missing (suppressed) component gets no index (NaN, class
+``keine Angabe``) rather than an index silently computed from fewer components.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from helpers.vergleich import matrix, vorzeichen
+
+KEINE_ANGABE = "keine Angabe"
+STATUS_KLASSEN = ["hoch", "mittel", "niedrig", "sehr niedrig"]
+DYNAMIK_KLASSEN = ["positiv", "stabil", "negativ"]
+STANDARDISIERUNGEN = ("z", "rang", "minmax")
+
+
+class RegelFehler(ValueError):
+    """A rule file is malformed; the message names file, entry, field and value."""
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def lade_regeln(pfad: str | Path) -> dict:
+    """Read ``sozialindex.yml`` and check its structure."""
+    pfad = Path(pfad)
+    try:
+        cfg = yaml.safe_load(pfad.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise RegelFehler(f"{pfad.name}: Datei nicht lesbar ({err}).") from err
+    pruefe_regeln(cfg, datei=pfad.name)
+    return cfg
+
+
+def _pruefe_klassen(klassen, datei: str, feld: str, namen: Sequence[str]) -> None:
+    if not isinstance(klassen, list) or [k.get("klasse") for k in klassen] != list(namen):
+        raise RegelFehler(
+            f"{datei}, Feld „{feld}“: erwartet ist eine Liste der Klassen {', '.join(namen)} "
+            "in dieser Reihenfolge, jeweils mit „klasse“ und „bis“."
+        )
+    grenzen = [k.get("bis") for k in klassen]
+    if grenzen[-1] is not None or any(g is None for g in grenzen[:-1]):
+        raise RegelFehler(f"{datei}, Feld „{feld}“: nur die letzte Klasse hat „bis: null“ (nach oben offen).")
+    if any(b <= a for a, b in zip(grenzen[:-2], grenzen[1:-1])):
+        raise RegelFehler(f"{datei}, Feld „{feld}“: die Grenzen „bis“ müssen aufsteigen, gefunden {grenzen[:-1]}.")
+
+
+def pruefe_regeln(cfg: Mapping, datei: str = "sozialindex.yml", katalog: pd.DataFrame | None = None) -> None:
+    """Check the structure of the index configuration (and the ids against the catalog)."""
+    if not isinstance(cfg, Mapping):
+        raise RegelFehler(f"{datei}: die Datei muss die Abschnitte „status“ und „dynamik“ enthalten.")
+    for teil in ("status", "dynamik"):
+        if teil not in cfg:
+            raise RegelFehler(f"{datei}: Abschnitt „{teil}“ fehlt.")
+        eintraege = cfg[teil].get("indikatoren")
+        if not eintraege:
+            raise RegelFehler(f"{datei}, Abschnitt „{teil}“: die Liste „indikatoren“ ist leer oder fehlt.")
+        for nr, e in enumerate(eintraege, start=1):
+            if "id" not in e:
+                raise RegelFehler(f"{datei}, {teil}.indikatoren Eintrag {nr}: Feld „id“ fehlt.")
+            g = e.get("gewicht", 1)
+            if not isinstance(g, (int, float)) or g <= 0:
+                raise RegelFehler(
+                    f"{datei}, {teil}.indikatoren Eintrag {nr} ({e['id']}), Feld „gewicht“: "
+                    f"„{g}“ ist keine positive Zahl."
+                )
+            if katalog is not None and e["id"] not in set(katalog["id"]):
+                raise RegelFehler(
+                    f"{datei}, {teil}.indikatoren Eintrag {nr}, Feld „id“: „{e['id']}“ steht nicht "
+                    "in indikatoren.yml. Bitte die id aus dem Katalog übernehmen."
+                )
+    _pruefe_klassen(cfg["status"].get("klassen"), datei, "status.klassen", STATUS_KLASSEN)
+    _pruefe_klassen(cfg["dynamik"].get("klassen"), datei, "dynamik.klassen", DYNAMIK_KLASSEN)
+    jahre = cfg["dynamik"].get("jahre")
+    if not isinstance(jahre, int) or jahre < 1:
+        raise RegelFehler(f"{datei}, Feld „dynamik.jahre“: „{jahre}“ ist keine positive ganze Zahl.")
+    methode = cfg.get("standardisierung", "z")
+    if methode not in STANDARDISIERUNGEN:
+        raise RegelFehler(f"{datei}, Feld „standardisierung“: „{methode}“; erlaubt: {', '.join(STANDARDISIERUNGEN)}.")
+
+
+def gewichte(cfg_teil: Mapping) -> pd.Series:
+    """Weights per indicator id from a ``status`` or ``dynamik`` section."""
+    return pd.Series({e["id"]: float(e.get("gewicht", 1)) for e in cfg_teil["indikatoren"]})
+
+
+# --------------------------------------------------------------------------- pure computations
+
+
+def standardisiere(m: pd.DataFrame, methode: str = "z") -> pd.DataFrame:
+    """Standardise each column across the districts.
+
+    ``z``: (x − mean) / sd; ``rang``: z-values of the ranks (average ranks for ties);
+    ``minmax``: (x − min) / (max − min). NaN stays NaN.
+    """
+    if methode == "rang":
+        m = m.rank(method="average")
+    elif methode == "minmax":
+        spanne = (m.max() - m.min())
+        _konstant(spanne, m)
+        return (m - m.min()) / spanne
+    elif methode != "z":
+        raise ValueError(f"Unbekannte Standardisierung „{methode}“; erlaubt: {', '.join(STANDARDISIERUNGEN)}.")
+    sd = m.std(ddof=1)
+    _konstant(sd, m)
+    return (m - m.mean()) / sd
+
+
+def _konstant(streuung: pd.Series, m: pd.DataFrame) -> None:
+    null = streuung[~(streuung > 0)].index.tolist()
+    if null:
+        raise ValueError(
+            f"Indikator(en) {', '.join(map(str, null))} haben in allen Stadtteilen denselben Wert "
+            "(oder zu wenige Werte) und lassen sich nicht standardisieren. Bitte aus der Indexkonfiguration nehmen."
+        )
+
+
+def klassifizieren(index: pd.Series, klassen: Sequence[Mapping]) -> pd.Series:
+    """Class names for index values by upper bounds (inclusive); NaN → ``keine Angabe``."""
+    grenzen = [-np.inf] + [k["bis"] for k in klassen[:-1]] + [np.inf]
+    namen = [k["klasse"] for k in klassen]
+    out = pd.cut(index, bins=grenzen, labels=namen, right=True).astype(object)
+    return out.where(index.notna(), KEINE_ANGABE).astype(str)
+
+
+def verdichten(
+    m: pd.DataFrame,
+    gew: pd.Series,
+    vz: pd.Series,
+    methode: str = "z",
+) -> pd.DataFrame:
+    """Standardise, direct and combine the columns of ``m`` into one re-standardised index.
+
+    Returns the directed components (``z_<id>``), ``summe`` (weighted mean of the
+    components; NaN if any component is missing) and ``index`` (``summe``
+    z-standardised across the districts).
+    """
+    ids = list(gew.index)
+    richt = vz.reindex(ids)
+    falsch = richt[richt.isna() | (richt == 0)].index.tolist()
+    if falsch:
+        raise ValueError(f"Indikator(en) {', '.join(falsch)} haben keine Richtung (neutral) und taugen nicht für den Index.")
+    komp = standardisiere(m[ids], methode) * vz.reindex(ids)
+    w = gew / gew.sum()
+    summe = (komp * w).sum(axis=1, min_count=len(ids))
+    summe = summe.where(komp.notna().all(axis=1))
+    index = (summe - summe.mean()) / summe.std(ddof=1)
+    out = komp.add_prefix("z_")
+    out["summe"] = summe
+    out["index"] = index
+    return out
+
+
+def statusindex(
+    indikatoren: pd.DataFrame,
+    katalog: pd.DataFrame,
+    cfg: Mapping,
+    jahr: int,
+    reihenfolge: Sequence[str] | None = None,
+    methode: str | None = None,
+    gew: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Status index of the districts in ``jahr``.
+
+    Columns: ``stadtteil``, ``jahr``, ``z_<id>`` per component, ``summe``, ``index``,
+    ``rang`` (1 = lowest status, i.e. highest index), ``klasse``.
+    """
+    gew = gewichte(cfg["status"]) if gew is None else gew
+    methode = methode or cfg.get("standardisierung", "z")
+    m = matrix(indikatoren, jahr, list(gew.index), reihenfolge)
+    out = verdichten(m, gew, vorzeichen(katalog), methode)
+    out["rang"] = out["index"].rank(ascending=False, method="min").astype("Int64")
+    out["klasse"] = klassifizieren(out["index"], cfg["status"]["klassen"])
+    out.insert(0, "jahr", int(jahr))
+    return out.reset_index()
+
+
+def veraenderung(
+    indikatoren: pd.DataFrame,
+    ids: Sequence[str],
+    jahr: int,
+    jahre: int,
+    reihenfolge: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Change of each indicator value over ``jahre`` years up to ``jahr`` (in points)."""
+    start = jahr - jahre
+    if not (indikatoren["jahr"] == start).any():
+        raise KeyError(
+            f"Für den Dynamikindex {start}–{jahr} fehlen Werte des Jahres {start}. "
+            "Bitte in sozialindex.yml „dynamik.jahre“ verkürzen oder die Daten ergänzen."
+        )
+    return matrix(indikatoren, jahr, ids, reihenfolge) - matrix(indikatoren, start, ids, reihenfolge)
+
+
+def dynamikindex(
+    indikatoren: pd.DataFrame,
+    katalog: pd.DataFrame,
+    cfg: Mapping,
+    jahr: int,
+    reihenfolge: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Dynamics index: columns ``stadtteil``, ``d_<id>`` (change in points), ``dz_<id>``,
+    ``dynamik_summe``, ``dynamik_index``, ``dynamik_klasse``."""
+    gew = gewichte(cfg["dynamik"])
+    k = int(cfg["dynamik"]["jahre"])
+    d = veraenderung(indikatoren, list(gew.index), jahr, k, reihenfolge)
+    v = verdichten(d, gew, vorzeichen(katalog), cfg.get("standardisierung", "z"))
+    out = d.add_prefix("d_")
+    out = out.join(v.rename(columns=lambda c: "d" + c if c.startswith("z_") else "dynamik_" + c))
+    out["dynamik_klasse"] = klassifizieren(out["dynamik_index"], cfg["dynamik"]["klassen"])
+    return out.reset_index()
+
+
+def sozialindex(
+    indikatoren: pd.DataFrame,
+    katalog: pd.DataFrame,
+    cfg: Mapping,
+    jahr: int,
+    reihenfolge: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Status index, dynamics index and type of each district in ``jahr``.
+
+    The dynamics columns are NaN / ``keine Angabe`` when the start year of the
+    dynamics period is not in the data.
+    """
+    s = statusindex(indikatoren, katalog, cfg, jahr, reihenfolge)
+    try:
+        d = dynamikindex(indikatoren, katalog, cfg, jahr, reihenfolge)
+    except KeyError:
+        d = pd.DataFrame({"stadtteil": s["stadtteil"], "dynamik_index": np.nan,
+                          "dynamik_klasse": KEINE_ANGABE})
+    out = s.merge(d, on="stadtteil", how="left", validate="one_to_one")
+    out["typ"] = out["klasse"] + " / " + out["dynamik_klasse"]
+    return out
+
+
+def zeitreihe(
+    indikatoren: pd.DataFrame,
+    katalog: pd.DataFrame,
+    cfg: Mapping,
+    jahre: Sequence[int] | None = None,
+    reihenfolge: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """:func:`sozialindex` for every year (each year standardised on its own)."""
+    ids = list(gewichte(cfg["status"]).index)
+    if jahre is None:
+        t = indikatoren[indikatoren["indikator"].isin(ids)]
+        vollstaendig = t.groupby("jahr")["indikator"].nunique()
+        jahre = sorted(int(j) for j in vollstaendig[vollstaendig == len(ids)].index)
+    return pd.concat([sozialindex(indikatoren, katalog, cfg, j, reihenfolge) for j in jahre],
+                     ignore_index=True)
+
+
+def csv_tabelle(index: pd.DataFrame) -> pd.DataFrame:
+    """The published ``sozialindex.csv``: stadtteil, jahr, index, klasse, then the components."""
+    vorne = ["stadtteil", "jahr", "index", "klasse"]
+    rest = [c for c in index.columns if c.startswith("z_")] + ["summe", "rang"]
+    rest += [c for c in ("dynamik_index", "dynamik_klasse", "typ") if c in index.columns]
+    return index[vorne + rest]
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def varianten(cfg: Mapping) -> list[dict]:
+    """The sensitivity variants: base, equal weights, leave one out, other standardisations."""
+    gew = gewichte(cfg["status"])
+    basis = cfg.get("standardisierung", "z")
+    out = [{"variante": "Basis", "gewichte": gew, "methode": basis}]
+    out.append({"variante": "gleiche Gewichte", "gewichte": gew * 0 + 1.0, "methode": basis})
+    if len(gew) > 1:
+        for i in gew.index:
+            out.append({"variante": f"ohne {i}", "gewichte": gew.drop(i), "methode": basis})
+    for m in STANDARDISIERUNGEN:
+        if m != basis:
+            out.append({"variante": f"Standardisierung {m}", "gewichte": gew, "methode": m})
+    return out
+
+
+def sensitivitaet(
+    indikatoren: pd.DataFrame,
+    katalog: pd.DataFrame,
+    cfg: Mapping,
+    jahr: int,
+    reihenfolge: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Index, rank and class of every district under every variant (long table).
+
+    Columns: ``variante``, ``stadtteil``, ``index``, ``rang``, ``klasse``,
+    ``rang_basis``, ``verschiebung`` (rang − rang_basis).
+    """
+    teile = []
+    for v in varianten(cfg):
+        s = statusindex(indikatoren, katalog, cfg, jahr, reihenfolge, methode=v["methode"], gew=v["gewichte"])
+        teile.append(s[["stadtteil", "index", "rang", "klasse"]].assign(variante=v["variante"]))
+    out = pd.concat(teile, ignore_index=True)
+    basis = out[out["variante"] == "Basis"].set_index("stadtteil")["rang"]
+    out["rang_basis"] = out["stadtteil"].map(basis).astype("Int64")
+    out["verschiebung"] = (out["rang"] - out["rang_basis"]).astype("Int64")
+    return out[["variante", "stadtteil", "index", "rang", "klasse", "rang_basis", "verschiebung"]]
+
+
+def robustheit(sens: pd.DataFrame) -> pd.DataFrame:
+    """Per district: base rank and class, rank range over the variants, and whether the class is robust.
+
+    Columns: ``stadtteil``, ``rang_basis``, ``rang_min``, ``rang_max``,
+    ``max_verschiebung`` (largest absolute rank shift), ``klasse_basis``,
+    ``klassen`` (all classes seen, in class order), ``anteil_gleich`` (share of
+    variants with the base class), ``robust`` (same class in every variant).
+    """
+    reihen = list(dict.fromkeys(sens["stadtteil"]))
+    ordnung = {k: i for i, k in enumerate(STATUS_KLASSEN + [KEINE_ANGABE])}
+    zeilen = []
+    for name in reihen:
+        g = sens[sens["stadtteil"] == name]
+        basis = g[g["variante"] == "Basis"].iloc[0]
+        klassen = sorted(set(g["klasse"]), key=lambda k: ordnung.get(k, 99))
+        gleich = float((g["klasse"] == basis["klasse"]).mean())
+        zeilen.append({
+            "stadtteil": name,
+            "rang_basis": basis["rang"],
+            "rang_min": g["rang"].min(),
+            "rang_max": g["rang"].max(),
+            "max_verschiebung": int(g["verschiebung"].abs().max()) if g["verschiebung"].notna().any() else pd.NA,
+            "klasse_basis": basis["klasse"],
+            "klassen": " / ".join(klassen),
+            "anteil_gleich": gleich,
+            "robust": gleich == 1.0,
+        })
+    return pd.DataFrame(zeilen)

@@ -1,0 +1,186 @@
+"""District comparison (Teil III): every key indicator standardised against the city.
+
+Two scales, both relative to the Gesamtstadt:
+
+- ``index``: district value / city value × 100 (city = 100);
+- ``z``: (district value − city value) / standard deviation of the district values
+  (ddof = 1). Centring on the city value rather than on the unweighted mean of the
+  districts keeps the z-values consistent with the index and with the rest of the
+  report, where the city value is the reference.
+
+``z_gerichtet`` multiplies ``z`` by the catalog direction (``belastung`` +1,
+``vorteil`` −1), so that a positive value always reads "less favourable than the
+city". ``neutral`` indicators get no directed value (NaN) and no rank.
+
+All functions are pure: DataFrames in, DataFrames out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+STADT = "Gesamtstadt"
+RICHTUNG_VORZEICHEN = {"belastung": 1.0, "vorteil": -1.0, "neutral": 0.0}
+
+
+def vorzeichen(katalog: pd.DataFrame) -> pd.Series:
+    """Sign per indicator id from the catalog's ``richtung`` (+1, −1, 0 for neutral)."""
+    unbekannt = katalog.loc[~katalog["richtung"].isin(list(RICHTUNG_VORZEICHEN)), ["id", "richtung"]]
+    if len(unbekannt):
+        zeile = unbekannt.iloc[0]
+        raise ValueError(
+            f"indikatoren.yml, Indikator „{zeile['id']}“, Feld „richtung“: unbekannter Wert "
+            f"„{zeile['richtung']}“. Erlaubt sind: {', '.join(RICHTUNG_VORZEICHEN)}."
+        )
+    return katalog.set_index("id")["richtung"].map(RICHTUNG_VORZEICHEN).astype(float)
+
+
+def _pruefe_ids(indikatoren: pd.DataFrame, ids: Sequence[str], jahr: int | None = None) -> None:
+    vorhanden = set(indikatoren["indikator"].unique())
+    fehlend = [i for i in ids if i not in vorhanden]
+    if fehlend:
+        raise KeyError(
+            f"Indikator(en) {', '.join(fehlend)} fehlen in der Indikatorentabelle. "
+            "Bitte die Regeldatei mit indikatoren.yml abgleichen."
+        )
+    if jahr is not None and not (indikatoren["jahr"] == jahr).any():
+        raise KeyError(f"Für das Jahr {jahr} enthält die Indikatorentabelle keine Werte.")
+
+
+def matrix(
+    indikatoren: pd.DataFrame,
+    jahr: int,
+    ids: Sequence[str],
+    reihenfolge: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Wide table of values: one row per district (city excluded), one column per indicator.
+
+    Suppressed values stay NaN. Rows follow ``reihenfolge`` when given.
+    """
+    ids = list(ids)
+    _pruefe_ids(indikatoren, ids, jahr)
+    t = indikatoren[(indikatoren["jahr"] == jahr) & indikatoren["indikator"].isin(ids)
+                    & (indikatoren["stadtteil"] != STADT)]
+    m = t.pivot(index="stadtteil", columns="indikator", values="wert").astype(float)
+    m = m.reindex(columns=ids)
+    if reihenfolge is not None:
+        m = m.reindex(list(reihenfolge))
+    m.index.name = "stadtteil"
+    m.columns.name = None
+    return m
+
+
+def stadtwerte(indikatoren: pd.DataFrame, jahr: int, ids: Sequence[str]) -> pd.Series:
+    """City values of the indicators in ``jahr`` (index: indicator id)."""
+    t = indikatoren[(indikatoren["jahr"] == jahr) & (indikatoren["stadtteil"] == STADT)]
+    return t.set_index("indikator")["wert"].astype(float).reindex(list(ids))
+
+
+def standardisieren(
+    indikatoren: pd.DataFrame,
+    katalog: pd.DataFrame,
+    jahr: int,
+    ids: Sequence[str],
+    reihenfolge: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Long table of each district × indicator against the city.
+
+    Columns: ``stadtteil``, ``indikator``, ``richtung``, ``wert``, ``stadtwert``,
+    ``index`` (city = 100), ``z``, ``z_gerichtet`` (positive = less favourable; NaN
+    for neutral indicators), ``rang`` (1 = least favourable district; no rank for
+    neutral indicators or missing values).
+    """
+    m = matrix(indikatoren, jahr, ids, reihenfolge)
+    stadt = stadtwerte(indikatoren, jahr, ids)
+    sd = m.std(ddof=1)
+    z = (m - stadt) / sd.replace(0, np.nan)
+    idx = m / stadt.replace(0, np.nan) * 100
+    vz = vorzeichen(katalog).reindex(list(ids))
+    if vz.isna().any():
+        raise KeyError(f"Indikator(en) {', '.join(vz[vz.isna()].index)} fehlen in indikatoren.yml.")
+    zg = z * vz.replace(0, np.nan)
+    rang = zg.rank(ascending=False, method="min")
+
+    def lang(df: pd.DataFrame, name: str) -> pd.Series:
+        df = df.rename_axis(index="stadtteil", columns="indikator")
+        return df.stack().rename(name)  # pandas 3: keeps NaN cells
+
+    out = pd.concat([lang(m, "wert"), lang(idx, "index"), lang(z, "z"), lang(zg, "z_gerichtet"),
+                     lang(rang, "rang")], axis=1).reset_index()
+    out["stadtwert"] = out["indikator"].map(stadt)
+    out["richtung"] = out["indikator"].map(katalog.set_index("id")["richtung"])
+    out["rang"] = out["rang"].astype("Int64")
+    return out[["stadtteil", "indikator", "richtung", "wert", "stadtwert", "index", "z",
+                "z_gerichtet", "rang"]]
+
+
+def breit(std: pd.DataFrame, spalte: str = "z_gerichtet") -> pd.DataFrame:
+    """One column of :func:`standardisieren` as a district × indicator matrix (input order kept)."""
+    zeilen = list(dict.fromkeys(std["stadtteil"]))
+    spalten = list(dict.fromkeys(std["indikator"]))
+    return std.pivot(index="stadtteil", columns="indikator", values=spalte).reindex(
+        index=zeilen, columns=spalten)
+
+
+def ordnung(zmatrix: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Row and column order for the heatmap, so that patterns are visible.
+
+    Districts: by their mean directed z (least favourable first). Indicators: by
+    their correlation with that district score (indicators that go with the overall
+    pattern first); columns without a directed value (neutral) go last.
+    """
+    score = zmatrix.mean(axis=1, skipna=True)
+    zeilen = score.sort_values(ascending=False, kind="stable").index.tolist()
+    gerichtet = [c for c in zmatrix.columns if zmatrix[c].notna().sum() >= 3]
+    kor = zmatrix[gerichtet].corrwith(score).fillna(0)
+    spalten = kor.sort_values(ascending=False, kind="stable").index.tolist()
+    spalten += [c for c in zmatrix.columns if c not in spalten]
+    return zeilen, spalten
+
+
+def raenge(std: pd.DataFrame) -> pd.DataFrame:
+    """Rank of each district per indicator (1 = least favourable), district × indicator."""
+    return breit(std, "rang")
+
+
+def profile(std: pd.DataFrame, n: int = 3, schwelle: float = 0.0) -> pd.DataFrame:
+    """Each district's ``n`` strongest deviations from the city (by |directed z|).
+
+    Only deviations with ``|z_gerichtet| > schwelle`` are listed. Columns:
+    ``stadtteil``, ``platz``, ``indikator``, ``z_gerichtet``, ``wert``, ``stadtwert``,
+    ``index``, ``lage`` ("ungünstiger" / "günstiger" als die Gesamtstadt).
+    """
+    t = std.dropna(subset=["z_gerichtet"])
+    t = t[t["z_gerichtet"].abs() > schwelle].copy()
+    t["_abs"] = t["z_gerichtet"].abs()
+    reihen = list(dict.fromkeys(std["stadtteil"]))
+    teile = []
+    for name in reihen:
+        g = t[t["stadtteil"] == name].sort_values(["_abs", "indikator"], ascending=[False, True]).head(n)
+        g = g.assign(platz=range(1, len(g) + 1))
+        teile.append(g)
+    out = pd.concat(teile, ignore_index=True) if teile else t.iloc[0:0].assign(platz=[])
+    out["lage"] = np.where(out["z_gerichtet"] > 0, "ungünstiger", "günstiger")
+    return out[["stadtteil", "platz", "indikator", "z_gerichtet", "wert", "stadtwert", "index", "lage"]]
+
+
+def gesamtlage(std: pd.DataFrame) -> pd.DataFrame:
+    """Summary per district: mean directed z and counts of clearly unfavourable/favourable values.
+
+    Columns: ``stadtteil``, ``z_mittel``, ``n_unguenstig`` (z_gerichtet ≥ 1),
+    ``n_guenstig`` (z_gerichtet ≤ −1), ``n`` (directed values available).
+    """
+    t = std.dropna(subset=["z_gerichtet"])
+    reihen = list(dict.fromkeys(std["stadtteil"]))
+    g = t.groupby("stadtteil", sort=False)["z_gerichtet"]
+    out = pd.DataFrame({
+        "z_mittel": g.mean(),
+        "n_unguenstig": g.apply(lambda s: int((s >= 1).sum())),
+        "n_guenstig": g.apply(lambda s: int((s <= -1).sum())),
+        "n": g.count(),
+    }).reindex(reihen)
+    out.index.name = "stadtteil"
+    return out.reset_index()
