@@ -1,0 +1,326 @@
+"""Correlation statistics for few units (the 11 Stadtteile).
+
+- Pearson r with a Fisher-z 95 % interval; Spearman rho with the Bonett–Wright
+  (2000) interval, SE = sqrt((1 + rho²/2) / (n − 3)) on the Fisher-z scale.
+- A seeded percentile bootstrap over districts as a check of both intervals.
+- Permutation p-values with ``scipy.stats.permutation_test(permutation_type="pairings")``:
+  exact (all n! pairings) when n! ≤ ``exakt_bis`` (default 40 320, i.e. n ≤ 8),
+  otherwise a seeded Monte Carlo test with ``n_resamples`` pairings (default
+  20 000; for n = 11 there are 11! ≈ 40 million). Two-sided means P(|r*| ≥ |r|).
+  The Monte Carlo p-value counts the observed pairing, so it is never 0.
+- Multiple testing: statsmodels ``multipletests`` with ``method="holm"`` and
+  ``method="fdr_bh"`` named explicitly (its default would be Holm–Šidák).
+- The critical |r| for a two-sided test at level alpha with n units
+  (t distribution): r_crit = t / sqrt(n − 2 + t²); for n = 11 about 0.60.
+- OLS with statsmodels, the 95 % confidence band of the mean, Cook's distance and
+  leave-one-out stability of r.
+
+All of this describes districts, not people (ecological fallacy) and shows
+association, not causation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+METHODEN = ("pearson", "spearman")
+SEED = 20181231
+N_PERMUTATIONEN = 20_000
+N_BOOTSTRAP = 5_000
+EXAKT_BIS = math.factorial(8)
+
+
+# --------------------------------------------------------------------------- basics
+
+
+def r_kritisch(n: int, alpha: float = 0.05) -> float:
+    """Smallest |r| with two-sided p < alpha in the t test of a correlation with n units."""
+    if n < 3:
+        raise ValueError(f"Für eine Korrelation werden mindestens 3 Einheiten gebraucht (n = {n}).")
+    t = stats.t.ppf(1 - alpha / 2, n - 2)
+    return float(t / math.sqrt(n - 2 + t * t))
+
+
+def _paar(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Complete pairs as float arrays (pairs with a missing value are left out, n shows it)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape:
+        raise ValueError(f"x und y haben unterschiedlich viele Werte ({x.size} und {y.size}).")
+    ok = ~(np.isnan(x) | np.isnan(y))
+    return x[ok], y[ok]
+
+
+def _r(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Pearson r along ``axis`` (vectorised; NaN for a constant vector)."""
+    xm = x - x.mean(axis=axis, keepdims=True)
+    ym = y - y.mean(axis=axis, keepdims=True)
+    nenner = np.sqrt((xm * xm).sum(axis=axis) * (ym * ym).sum(axis=axis))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (xm * ym).sum(axis=axis) / nenner
+
+
+def _raenge(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    return stats.rankdata(a, axis=axis)  # average ranks for ties, as in spearmanr
+
+
+def koeffizient(x, y, methode: str = "pearson") -> float:
+    """Pearson r or Spearman rho of the complete pairs."""
+    x, y = _paar(x, y)
+    if methode == "spearman":
+        x, y = _raenge(x), _raenge(y)
+    elif methode != "pearson":
+        raise ValueError(f"Unbekannte Methode „{methode}“; erlaubt: {', '.join(METHODEN)}.")
+    return float(_r(x, y))
+
+
+def fisher_ci(r: float, n: int, niveau: float = 0.95) -> tuple[float, float]:
+    """Fisher-z interval for Pearson r."""
+    return _z_intervall(r, 1 / math.sqrt(n - 3), niveau)
+
+
+def bonett_wright_ci(rho: float, n: int, niveau: float = 0.95) -> tuple[float, float]:
+    """Bonett–Wright interval for Spearman rho: SE = sqrt((1 + rho²/2) / (n − 3)) on the z scale."""
+    return _z_intervall(rho, math.sqrt((1 + rho * rho / 2) / (n - 3)), niveau)
+
+
+def _z_intervall(r: float, se: float, niveau: float) -> tuple[float, float]:
+    if not np.isfinite(r):
+        return (math.nan, math.nan)
+    q = stats.norm.ppf(0.5 + niveau / 2)
+    z = math.atanh(max(min(r, 1 - 1e-15), -1 + 1e-15))
+    return (math.tanh(z - q * se), math.tanh(z + q * se))
+
+
+# --------------------------------------------------------------------------- resampling
+
+
+def bootstrap_ci(
+    x, y, methode: str = "pearson", n_resamples: int = N_BOOTSTRAP, seed: int = SEED, niveau: float = 0.95,
+) -> dict:
+    """Seeded percentile bootstrap of r over the units (pairs drawn with replacement).
+
+    Resamples in which x or y is constant have no correlation and are not counted;
+    ``n_gueltig`` says how many resamples were usable.
+    """
+    x, y = _paar(x, y)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(x), size=(n_resamples, len(x)))
+    xb, yb = x[idx], y[idx]
+    if methode == "spearman":
+        xb, yb = _raenge(xb, axis=1), _raenge(yb, axis=1)
+    r = _r(xb, yb, axis=1)
+    r = r[np.isfinite(r)]
+    a = (1 - niveau) / 2
+    unten, oben = (np.quantile(r, [a, 1 - a]) if len(r) else (math.nan, math.nan))
+    return {"unten": float(unten), "oben": float(oben), "n_gueltig": int(len(r))}
+
+
+def permutation_p(
+    x, y, methode: str = "pearson", n_resamples: int = N_PERMUTATIONEN, seed: int = SEED,
+    exakt_bis: int = EXAKT_BIS,
+) -> dict:
+    """Two-sided permutation p-value of r under random pairing of x and y: P(|r*| ≥ |r|).
+
+    Uses ``scipy.stats.permutation_test`` with ``permutation_type="pairings"``,
+    permuting x against fixed y. Exact when n! ≤ ``exakt_bis``, else a seeded
+    Monte Carlo test with ``n_resamples`` random pairings.
+    Returns ``p``, ``exakt`` (bool) and ``n_permutationen``.
+    """
+    x, y = _paar(x, y)
+    if methode == "spearman":
+        x, y = _raenge(x), _raenge(y)
+    elif methode != "pearson":
+        raise ValueError(f"Unbekannte Methode „{methode}“; erlaubt: {', '.join(METHODEN)}.")
+    exakt = math.factorial(len(x)) <= exakt_bis
+
+    # Two-sided as P(|r*| ≥ |r|): the statistic is |r| and the alternative "greater".
+    # (scipy's alternative="two-sided" doubles the smaller tail instead, which differs
+    # from the usual definition when the null distribution is not symmetric.)
+    def statistik(xp, axis=-1):
+        return np.abs(_r(xp, np.broadcast_to(y, xp.shape), axis=axis))
+
+    res = stats.permutation_test(
+        (x,), statistik, permutation_type="pairings", vectorized=True,
+        n_resamples=exakt_bis if exakt else n_resamples,
+        alternative="greater", rng=np.random.default_rng(seed),
+    )
+    return {"p": float(res.pvalue), "exakt": exakt, "n_permutationen": int(len(res.null_distribution))}
+
+
+# --------------------------------------------------------------------------- one pair, many pairs
+
+
+def korrelation(x, y, methode: str = "pearson", seed: int = SEED,
+                n_resamples: int = N_PERMUTATIONEN, n_bootstrap: int = N_BOOTSTRAP) -> dict:
+    """Coefficient, analytic 95 % interval, bootstrap interval and permutation p of one pair.
+
+    Keys: ``methode``, ``r``, ``ci_unten``, ``ci_oben`` (Fisher z for Pearson,
+    Bonett–Wright for Spearman), ``boot_unten``, ``boot_oben``, ``p``, ``p_exakt``,
+    ``p_asymptotisch`` (scipy's t-based p, for comparison only), ``n``.
+    """
+    xa, ya = _paar(x, y)
+    n = len(xa)
+    if n < 4:
+        raise ValueError(f"Zu wenige vollständige Wertepaare für eine Korrelation mit Intervall (n = {n}).")
+    r = koeffizient(xa, ya, methode)
+    ci = fisher_ci(r, n) if methode == "pearson" else bonett_wright_ci(r, n)
+    boot = bootstrap_ci(xa, ya, methode, n_bootstrap, seed)
+    perm = permutation_p(xa, ya, methode, n_resamples, seed)
+    asym = stats.pearsonr(xa, ya) if methode == "pearson" else stats.spearmanr(xa, ya)
+    return {
+        "methode": methode, "r": r, "ci_unten": ci[0], "ci_oben": ci[1],
+        "boot_unten": boot["unten"], "boot_oben": boot["oben"],
+        "p": perm["p"], "p_exakt": perm["exakt"], "p_asymptotisch": float(asym.pvalue), "n": n,
+    }
+
+
+def adjustieren(p: Sequence[float]) -> pd.DataFrame:
+    """Holm and Benjamini–Hochberg adjusted p-values (statsmodels, methods named explicitly)."""
+    p = np.asarray(p, dtype=float)
+    if len(p) == 0:
+        return pd.DataFrame({"p_holm": [], "p_bh": []})
+    return pd.DataFrame({
+        "p_holm": multipletests(p, method="holm")[1],
+        "p_bh": multipletests(p, method="fdr_bh")[1],
+    })
+
+
+def korrelationen(
+    werte: pd.DataFrame,
+    paare: Sequence[tuple[str, str]],
+    methoden: Sequence[str] = METHODEN,
+    seed: int = SEED,
+    n_resamples: int = N_PERMUTATIONEN,
+    n_bootstrap: int = N_BOOTSTRAP,
+) -> pd.DataFrame:
+    """All pairs × methods for one wide table (rows = districts, columns = indicators).
+
+    p-values are adjusted per method across all pairs (one family of tests per
+    method: Pearson and Spearman are two analyses of the same hypotheses, not
+    additional ones). Columns: ``x``, ``y``, ``methode``, ``r``, ``ci_unten``,
+    ``ci_oben``, ``boot_unten``, ``boot_oben``, ``p``, ``p_exakt``,
+    ``p_asymptotisch``, ``p_holm``, ``p_bh``, ``n``.
+    """
+    zeilen = []
+    for m in methoden:
+        for x, y in paare:
+            for spalte in (x, y):
+                if spalte not in werte.columns:
+                    raise KeyError(f"Indikator „{spalte}“ fehlt in der Wertetabelle (korrelationen.yml prüfen).")
+            zeilen.append({"x": x, "y": y, **korrelation(werte[x], werte[y], m, seed, n_resamples, n_bootstrap)})
+    out = pd.DataFrame(zeilen)
+    teile = []
+    for _, g in out.groupby("methode", sort=False):
+        teile.append(pd.concat([g.reset_index(drop=True), adjustieren(g["p"])], axis=1))
+    out = pd.concat(teile, ignore_index=True)
+    return out[["x", "y", "methode", "r", "ci_unten", "ci_oben", "boot_unten", "boot_oben",
+                "p", "p_exakt", "p_asymptotisch", "p_holm", "p_bh", "n"]]
+
+
+CSV_SPALTEN = ["x", "y", "methode", "r", "ci_unten", "ci_oben", "p", "p_holm", "p_bh", "n", "jahr"]
+
+
+def csv_tabelle(tab: pd.DataFrame) -> pd.DataFrame:
+    """The published ``korrelationen.csv`` (columns :data:`CSV_SPALTEN`)."""
+    fehlend = [c for c in CSV_SPALTEN if c not in tab.columns]
+    if fehlend:
+        raise KeyError(f"Für korrelationen.csv fehlen die Spalten {', '.join(fehlend)}.")
+    return tab[CSV_SPALTEN]
+
+
+# --------------------------------------------------------------------------- regression and influence
+
+
+def ols(x, y, niveau: float = 0.95, punkte: int = 50) -> dict:
+    """OLS fit y ~ x with statsmodels and the confidence band of the mean.
+
+    Returns ``steigung``, ``achsenabschnitt``, ``r2``, ``n`` and ``band`` (DataFrame with
+    ``x``, ``fit``, ``ci_unten``, ``ci_oben`` on a grid over the range of x).
+    """
+    import statsmodels.api as sm
+
+    x, y = _paar(x, y)
+    res = sm.OLS(y, sm.add_constant(x)).fit()
+    gitter = np.linspace(x.min(), x.max(), punkte)
+    pred = res.get_prediction(sm.add_constant(gitter)).summary_frame(alpha=1 - niveau)
+    band = pd.DataFrame({"x": gitter, "fit": pred["mean"].to_numpy(),
+                         "ci_unten": pred["mean_ci_lower"].to_numpy(),
+                         "ci_oben": pred["mean_ci_upper"].to_numpy()})
+    return {"achsenabschnitt": float(res.params[0]), "steigung": float(res.params[1]),
+            "r2": float(res.rsquared), "n": int(res.nobs), "band": band}
+
+
+def einfluss(x, y, namen: Sequence[str]) -> pd.DataFrame:
+    """Influence of each unit on the OLS fit and on Pearson r.
+
+    Columns: ``stadtteil``, ``cooks_d``, ``hebel`` (hat value), ``stud_resid``
+    (externally studentised residual), ``r_ohne`` (Pearson r without this unit),
+    ``auffaellig`` (Cook's D > 4/n, a common rule of thumb). Units with a missing
+    value are not part of the fit and are not listed.
+    """
+    import statsmodels.api as sm
+    from statsmodels.stats.outliers_influence import OLSInfluence
+
+    xa = np.asarray(x, dtype=float)
+    ya = np.asarray(y, dtype=float)
+    ok = ~(np.isnan(xa) | np.isnan(ya))
+    namen = np.asarray(list(namen), dtype=object)[ok]
+    xa, ya = xa[ok], ya[ok]
+    res = sm.OLS(ya, sm.add_constant(xa)).fit()
+    inf = OLSInfluence(res)
+    n = len(xa)
+    r_ohne = [float(_r(np.delete(xa, i), np.delete(ya, i))) for i in range(n)]
+    cooks = inf.cooks_distance[0]
+    return pd.DataFrame({
+        "stadtteil": namen, "cooks_d": cooks, "hebel": inf.hat_matrix_diag,
+        "stud_resid": inf.resid_studentized_external, "r_ohne": r_ohne, "auffaellig": cooks > 4 / n,
+    })
+
+
+def loo_stabilitaet(x, y, namen: Sequence[str]) -> dict:
+    """Range of Pearson r when each unit is left out once, and which unit moves r most."""
+    e = einfluss(x, y, namen)
+    r = koeffizient(x, y)
+    i = (e["r_ohne"] - r).abs().idxmax()
+    return {"r": r, "r_min": float(e["r_ohne"].min()), "r_max": float(e["r_ohne"].max()),
+            "einflussreichster": e.loc[i, "stadtteil"], "r_ohne_einflussreichsten": float(e.loc[i, "r_ohne"])}
+
+
+# --------------------------------------------------------------------------- pooled values
+
+
+def gepoolt(indikatoren: pd.DataFrame, katalog: pd.DataFrame, ids: Sequence[str],
+            jahre: Sequence[int], reihenfolge: Sequence[str] | None = None) -> pd.DataFrame:
+    """Pooled district rates over several years: Σ zaehler / Σ nenner × faktor.
+
+    Pooling years per district (rather than stacking district-years as if they were
+    independent units) keeps n = number of districts and smooths small counts.
+    Only indicators with a denominator can be pooled; a district with a suppressed
+    year gets NaN (its pooled value could reveal the suppressed count).
+    """
+    kat = katalog.set_index("id")
+    t = indikatoren[indikatoren["indikator"].isin(ids) & indikatoren["jahr"].isin(list(jahre))
+                    & (indikatoren["stadtteil"] != "Gesamtstadt")]
+    fehlende_jahre = sorted(set(jahre) - set(t["jahr"]))
+    if fehlende_jahre:
+        raise KeyError(f"Für die gepoolte Auswertung fehlen die Jahre {', '.join(map(str, fehlende_jahre))}.")
+    spalten = {}
+    for i in ids:
+        if pd.isna(kat.loc[i, "nenner"]):
+            raise ValueError(f"Indikator „{i}“ hat keinen Nenner und kann nicht über Jahre gepoolt werden.")
+        g = t[t["indikator"] == i].groupby("stadtteil", sort=False)
+        z = g["zaehler"].sum(min_count=1).where(~g["gesperrt"].any())
+        nn = g["nenner"].sum(min_count=1)
+        spalten[i] = z / nn * float(kat.loc[i, "faktor"])
+    out = pd.DataFrame(spalten)
+    if reihenfolge is not None:
+        out = out.reindex(list(reihenfolge))
+    out.index.name = "stadtteil"
+    return out

@@ -1,0 +1,136 @@
+import copy
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import t3_testdaten as td
+from helpers import bedarfe as b
+from helpers import sozialindex as si
+from helpers import vergleich as v
+from test_sozialindex import CFG
+
+REPO = Path(__file__).resolve().parents[1]
+
+REGELN = [
+    {"id": "status", "art": "statusklasse", "klassen": ["niedrig", "sehr niedrig"], "handlungsfelder": [2, 5],
+     "stufe": 2, "text": "Niedriger Sozialstatus"},
+    {"id": "dyn", "art": "dynamikklasse", "klassen": ["negativ"], "handlungsfelder": [2], "stufe": 1,
+     "text": "Ungünstige Entwicklung"},
+    {"id": "kern_z", "art": "z", "indikatoren": "kern", "schwelle": 1.0, "stufe": 1, "text": "Deutlich ungünstiger"},
+    {"id": "sprache", "art": "stadtfaktor", "indikator": "sprache", "vergleich": ">=", "faktor": 1.25, "stufe": 2,
+     "text": "Sprachförderbedarf hoch"},
+    {"id": "gym", "art": "schwelle", "indikator": "gym", "vergleich": "<=", "wert": 35, "stufe": 1,
+     "text": "Wenige Gymnasialübergänge"},
+]
+
+
+def auswerten(tab, regeln=REGELN):
+    k = td.katalog()
+    ids = b.benoetigte_indikatoren(regeln, k)
+    std = v.standardisieren(tab, k, 2018, ids, sorted(set(tab["stadtteil"]) - {"Gesamtstadt"}))
+    idx = si.sozialindex(tab, k, CFG, 2018)
+    return b.anwenden(regeln, std, idx, k), std, idx
+
+
+@pytest.fixture
+def tab():
+    return td.tabelle(seed=5, trend=1.0)
+
+
+def test_kern_wird_aus_katalog_erweitert():
+    ids = b.benoetigte_indikatoren(REGELN, td.katalog())
+    # key indicators with a direction, then the indicators of the other rules; neutral ones never
+    assert ids == ["alo", "sgb2", "sgb2_u15", "sprache", "gym"]
+
+
+def test_jede_regel_feuert_wie_von_hand(tab):
+    t, std, idx = auswerten(tab)
+    assert list(t.columns) == b.SPALTEN
+    # status rule: every district of the classes, for both Handlungsfelder
+    niedrig = set(idx.loc[idx["klasse"].isin(["niedrig", "sehr niedrig"]), "stadtteil"])
+    assert niedrig, "test data must contain a low-status district"
+    s = t[t["regel"] == "status"]
+    assert set(s["stadtteil"]) == niedrig and len(s) == 2 * len(niedrig)
+    # z rule: directed z ≥ 1 on key indicators, Handlungsfeld of the indicator
+    z = t[t["regel"] == "kern_z"]
+    erwartet = std[std["z_gerichtet"] >= 1.0]
+    assert len(z) == len(erwartet)
+    assert (z.loc[z["indikator"] == "sprache", "handlungsfeld"] == 4).all()
+    # city factor: value ≥ 1.25 × city
+    sp = std[std["indikator"] == "sprache"]
+    assert set(t.loc[t["regel"] == "sprache", "stadtteil"]) == set(sp.loc[sp["wert"] >= 1.25 * sp["stadtwert"], "stadtteil"])
+    # absolute threshold
+    g = std[std["indikator"] == "gym"]
+    assert set(t.loc[t["regel"] == "gym", "stadtteil"]) == set(g.loc[g["wert"] <= 35, "stadtteil"])
+    assert t["begruendung"].str.len().gt(0).all()
+
+
+def test_begruendung_nennt_werte_deutsch(tab):
+    t, _, _ = auswerten(tab)
+    z = t[t["regel"] == "sprache"]
+    assert len(z) > 0
+    assert "Gesamtstadt" in z["begruendung"].iloc[0] and "%" in z["begruendung"].iloc[0]
+    assert "," in z["begruendung"].iloc[0]  # decimal comma
+
+
+def test_uebersicht_hoechste_stufe(tab):
+    t, _, idx = auswerten(tab)
+    u = b.uebersicht(t, idx["stadtteil"], range(1, 10))
+    assert u.shape == (11, 9)
+    for (s, hf), g in t.groupby(["stadtteil", "handlungsfeld"]):
+        assert u.loc[s, hf] == g["stufe"].max()
+    assert u.to_numpy().sum() == t.groupby(["stadtteil", "handlungsfeld"])["stufe"].max().sum()
+    assert (u[9] == 0).all()
+
+
+def test_bedarfe_folgen_den_stadtteilen_bei_permutation(tab):
+    perm, abb = td.permutiert(tab)
+    a, _, _ = auswerten(tab)
+    p, _, _ = auswerten(perm)
+    p["stadtteil"] = p["stadtteil"].map({neu: alt for alt, neu in abb.items()})
+    schluessel = ["stadtteil", "handlungsfeld", "regel", "indikator"]
+    a = a.sort_values(schluessel).reset_index(drop=True)
+    p = p.sort_values(schluessel).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a[schluessel + ["stufe"]], p[schluessel + ["stufe"]])
+    assert a["stadtteil"].nunique() >= 2
+
+
+def test_leere_treffer_geben_leere_uebersicht(tab):
+    regeln = [{"id": "nie", "art": "schwelle", "indikator": "gym", "vergleich": ">=", "wert": 1000, "stufe": 1,
+               "text": "nie"}]
+    t, _, idx = auswerten(tab, regeln)
+    assert t.empty
+    assert (b.uebersicht(t, idx["stadtteil"], [1, 2]).to_numpy() == 0).all()
+
+
+@pytest.mark.parametrize("aendern,meldung", [
+    (lambda r: r[0].update(art="gefuehl"), "Regel 1 .*art.*gefuehl"),
+    (lambda r: r[0].update(klassen=["arm"]), "klassen"),
+    (lambda r: r[0].update(handlungsfelder=[12]), "handlungsfelder"),
+    (lambda r: r[2].update(schwelle="hoch"), "Regel 3 .*schwelle"),
+    (lambda r: r[3].update(vergleich=">"), "vergleich"),
+    (lambda r: r[3].update(indikator="sprach"), "sprach.*indikatoren.yml"),
+    (lambda r: r[4].pop("text"), "Regel 5 .*text"),
+    (lambda r: r[4].update(id="status"), "doppelt"),
+    (lambda r: r[4].update(stufe=3), "stufe"),
+])
+def test_regelpruefung(aendern, meldung):
+    r = copy.deepcopy(REGELN)
+    aendern(r)
+    with pytest.raises(si.RegelFehler, match=meldung):
+        b.pruefe_regeln(r, td.katalog(), range(1, 10))
+
+
+def test_regeldatei_des_projekts_ist_gueltig():
+    pfad = REPO / "data" / "regeln" / "bedarfe.yml"
+    if not pfad.exists():
+        pytest.skip("data/regeln/bedarfe.yml noch nicht angelegt")
+    kat_pfad = REPO / "data" / "indikatoren.yml"
+    if kat_pfad.exists():
+        kat = yaml.safe_load(kat_pfad.read_text(encoding="utf-8"))
+        b.lade_regeln(pfad, pd.DataFrame(kat["indikatoren"]), [h["nr"] for h in kat["handlungsfelder"]])
+    else:
+        b.lade_regeln(pfad)

@@ -1,0 +1,138 @@
+import copy
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import t3_testdaten as td
+from helpers import wirkungsziele as wz
+from helpers.sozialindex import RegelFehler
+
+REPO = Path(__file__).resolve().parents[1]
+
+CFG = {
+    "basisjahr": 2018,
+    "zieljahr": 2030,
+    "ziele": [
+        {"id": "sprache_stadt", "titel": "Sprachförderbedarf senken", "indikator": "sprache",
+         "ebene": "Gesamtstadt", "ziel": {"art": "relativ", "wert": -0.2}},
+        {"id": "gym_stadt", "titel": "Mehr Gymnasialübergänge", "indikator": "gym",
+         "ebene": "Gesamtstadt", "ziel": {"art": "punkte", "wert": 5}},
+        {"id": "sprache_st", "titel": "Abstand zur Stadt halbieren", "indikator": "sprache",
+         "ebene": "Stadtteil", "ziel": {"art": "abstand_stadt", "wert": 0.5}},
+    ],
+}
+
+
+def reihe(werte: dict[int, float], indikator="sprache", stadtteil="Gesamtstadt"):
+    return pd.DataFrame({"stadtteil": stadtteil, "jahr": list(werte), "indikator": indikator,
+                         "wert": list(werte.values()), "zaehler": np.nan, "nenner": np.nan,
+                         "gesperrt": False, "unsicher": False})
+
+
+def einzel(werte, art="relativ", wert=-0.2, indikator="sprache", zieljahr=2030):
+    cfg = {"basisjahr": 2018, "zieljahr": zieljahr,
+           "ziele": [{"id": "z", "titel": "t", "indikator": indikator, "ebene": "Gesamtstadt",
+                      "ziel": {"art": art, "wert": wert}}]}
+    return wz.bewerten(reihe(werte, indikator), td.katalog(), cfg).iloc[0]
+
+
+def test_zielwerte():
+    assert wz.zielwert("relativ", -0.2, 20.0, 0, -1) == pytest.approx(16.0)
+    assert wz.zielwert("punkte", 5, 40.0, 0, 1) == 45.0
+    assert wz.zielwert("absolut", 12, 40.0, 0, -1) == 12.0
+    # burden 30 vs city 20, halve the gap -> 25; a district better than the city keeps its value
+    assert wz.zielwert("abstand_stadt", 0.5, 30.0, 20.0, -1) == pytest.approx(25.0)
+    assert wz.zielwert("abstand_stadt", 0.5, 15.0, 20.0, -1) == 15.0
+    # advantage indicator below the city: move up
+    assert wz.zielwert("abstand_stadt", 0.5, 30.0, 40.0, 1) == pytest.approx(35.0)
+
+
+def test_pfadwert_linear():
+    assert wz.pfadwert(20, 16, 2018, 2030, 2024) == pytest.approx(18.0)
+    assert wz.pfadwert(20, 16, 2018, 2030, 2018) == 20
+
+
+def test_status_auf_kurs_nicht_auf_kurs_erreicht():
+    # baseline 20, target 16 in 2030; path in 2024 = 18
+    assert einzel({2018: 20.0, 2024: 17.5})["status"] == "auf Kurs"
+    assert einzel({2018: 20.0, 2024: 18.0})["status"] == "auf Kurs"
+    assert einzel({2018: 20.0, 2024: 19.0})["status"] == "nicht auf Kurs"
+    assert einzel({2018: 20.0, 2024: 15.0})["status"] == "erreicht"
+    assert einzel({2018: 20.0})["status"] == "Ausgangsjahr"
+    assert einzel({2018: 20.0, 2024: np.nan})["status"] == "Ausgangsjahr"  # latest published = baseline
+
+
+def test_status_vorteil_richtung():
+    # advantage indicator: +5 points; path in 2024 = 42.5
+    assert einzel({2018: 40.0, 2024: 43.0}, "punkte", 5, "gym")["status"] == "auf Kurs"
+    assert einzel({2018: 40.0, 2024: 41.0}, "punkte", 5, "gym")["status"] == "nicht auf Kurs"
+
+
+def test_basiswert_aus_daten_und_neues_jahr_wird_aufgenommen():
+    t = td.tabelle(seed=4, jahre=range(2016, 2021))
+    a = wz.bewerten(t, td.katalog(), CFG, td.STADTTEILE)
+    s = a[a["ziel"] == "sprache_stadt"].iloc[0]
+    erwartet = t[(t["indikator"] == "sprache") & (t["jahr"] == 2018) & (t["stadtteil"] == "Gesamtstadt")]["wert"].item()
+    assert s["basiswert"] == pytest.approx(erwartet) and s["zielwert"] == pytest.approx(0.8 * erwartet)
+    assert s["jahr_aktuell"] == 2020
+    # the next report only adds a year of data
+    neu = pd.concat([t, td.tabelle(seed=4, jahre=[2021]).assign(jahr=2021)], ignore_index=True)
+    b = wz.bewerten(neu, td.katalog(), CFG, td.STADTTEILE)
+    assert b[b["ziel"] == "sprache_stadt"]["jahr_aktuell"].item() == 2021
+    assert b[b["ziel"] == "sprache_stadt"]["basiswert"].item() == pytest.approx(erwartet)
+
+
+def test_stadtteilziele_je_stadtteil():
+    t = td.tabelle(seed=4, jahre=range(2016, 2021))
+    a = wz.bewerten(t, td.katalog(), CFG, td.STADTTEILE)
+    st = a[a["ziel"] == "sprache_st"]
+    assert st["stadtteil"].tolist() == td.STADTTEILE
+    stadt = a[a["ziel"] == "sprache_stadt"]["basiswert"].item()
+    schlechter = st[st["basiswert"] > stadt]
+    np.testing.assert_allclose(schlechter["zielwert"], schlechter["basiswert"] - 0.5 * (schlechter["basiswert"] - stadt))
+    besser = st[st["basiswert"] <= stadt]
+    np.testing.assert_allclose(besser["zielwert"], besser["basiswert"])
+    assert set(a["status"]) <= {"erreicht", "auf Kurs", "nicht auf Kurs"}
+    assert list(a.columns) == wz.SPALTEN
+
+
+def test_verlauf_fuer_grafik():
+    t = td.tabelle(seed=4, jahre=range(2016, 2021))
+    a = wz.bewerten(t, td.katalog(), CFG)
+    v = wz.verlauf(t, a, "gym_stadt")
+    assert v["reihe"]["jahr"].tolist() == [2018, 2019, 2020]
+    assert v["pfad"]["jahr"].tolist() == [2018, 2030]
+
+
+def test_verschlechterndes_ziel_wird_abgelehnt():
+    with pytest.raises(RegelFehler, match="ungünstiger"):
+        einzel({2018: 20.0, 2024: 17.5}, "punkte", 2)
+
+
+@pytest.mark.parametrize("aendern,meldung", [
+    (lambda c: c.update(basisjahr="2018"), "basisjahr"),
+    (lambda c: c.update(zieljahr=2010), "zieljahr"),
+    (lambda c: c["ziele"][0].update(ebene="Kreis"), "Ziel 1 .*ebene.*Kreis"),
+    (lambda c: c["ziele"][1]["ziel"].update(art="viel"), "Ziel 2 .*ziel.art"),
+    (lambda c: c["ziele"][0].update(ebene="Gesamtstadt", ziel={"art": "abstand_stadt", "wert": 0.5}), "abstand_stadt"),
+    (lambda c: c["ziele"][2].update(indikator="auslaender"), "neutral"),
+    (lambda c: c["ziele"][2].update(indikator="sprach"), "sprach.*indikatoren.yml"),
+    (lambda c: c["ziele"][2].update(id="gym_stadt"), "doppelt"),
+])
+def test_pruefung(aendern, meldung):
+    c = copy.deepcopy(CFG)
+    aendern(c)
+    with pytest.raises(RegelFehler, match=meldung):
+        wz.pruefe_ziele(c, td.katalog())
+
+
+def test_zieldatei_des_projekts_ist_gueltig():
+    pfad = REPO / "data" / "regeln" / "wirkungsziele.yml"
+    if not pfad.exists():
+        pytest.skip("data/regeln/wirkungsziele.yml noch nicht angelegt")
+    kat_pfad = REPO / "data" / "indikatoren.yml"
+    kat = pd.DataFrame(yaml.safe_load(kat_pfad.read_text(encoding="utf-8"))["indikatoren"]) if kat_pfad.exists() else None
+    wz.lade_ziele(pfad, kat)
