@@ -1,0 +1,163 @@
+"""The published downloads: ``indikatoren.csv``, ``indikatoren.xlsx`` and ``manifest.csv``.
+
+CSV dialect (both CSV files), chosen so that German Excel opens them with a
+double click and programs read them without guessing:
+
+* UTF-8 with BOM (Excel then shows umlauts correctly), ``\\n`` line ends;
+* separator ``;``, decimal comma, no thousands separator (``12,345678``);
+* ``wert`` rounded to 6 decimal places; counts as integers;
+* suppressed values are empty cells with ``gesperrt`` = ``true``; booleans are
+  written ``true``/``false``.
+
+In R: ``read.csv2(f, fileEncoding = "UTF-8-BOM")``; in pandas:
+``pd.read_csv(f, sep=";", decimal=",", encoding="utf-8-sig")``.
+
+Files are written atomically, and the XLSX carries fixed timestamps
+(``$SOURCE_DATE_EPOCH`` or the Stichtag 31.12. of the Berichtsjahr), so the same
+data give byte-identical downloads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SPALTEN_CSV = ["stadtteil", "jahr", "indikator", "wert", "zaehler", "nenner", "gesperrt", "unsicher"]
+NACHKOMMA = 6
+
+ERLAEUTERUNG = [
+    ("stadtteil", "Name des Stadtteils; „Gesamtstadt“ für die ganze Stadt (aus den Summen der Stadtteile)."),
+    ("jahr", "Jahr (Stichtag 31.12.)."),
+    ("indikator", "Kennung des Indikators im Indikatorenkatalog (Anhang des Berichts)."),
+    ("wert", "Wert des Indikators = zaehler / nenner × Faktor (bei absoluten Zahlen: zaehler × Faktor). "
+             "Leer, wenn gesperrt."),
+    ("zaehler", "Zählergröße (Anzahl bzw. Betrag). Leer, wenn gesperrt."),
+    ("nenner", "Nennergröße; leer bei absoluten Zahlen oder wenn der Nenner selbst gesperrt ist."),
+    ("gesperrt", "true: Wert aus Gründen der statistischen Geheimhaltung nicht veröffentlicht "
+                 "(Fallzahl unter der Mindestfallzahl oder Sekundärsperrung)."),
+    ("unsicher", "true: Nenner kleiner als die Mindestnennergröße; der Wert ist statistisch unsicher."),
+]
+
+
+def _zahltext(werte: pd.Series, nachkomma: int | None = None) -> pd.Series:
+    """Numbers as German text without thousands separator; NaN → ''. Vectorised."""
+    x = werte.to_numpy(dtype=float)
+    if nachkomma is not None:
+        x = np.round(x, nachkomma)
+    # %.15g: shortest exact rendering for our magnitudes, no trailing zeros, integers without ",0".
+    s = pd.Series(np.char.mod("%.15g", np.nan_to_num(x)), index=werte.index, dtype="str")
+    s = s.str.replace(".", ",", regex=False).where(~np.isnan(x), "")
+    return s.replace("-0", "0")
+
+
+def _bool_text(werte: pd.Series) -> pd.Series:
+    return pd.Series(np.where(werte.to_numpy(dtype=bool), "true", "false"), index=werte.index, dtype="str")
+
+
+def indikatoren_csv_text(tabelle: pd.DataFrame) -> str:
+    """The CSV text (without BOM) of the indicator table."""
+    t = pd.DataFrame({
+        "stadtteil": tabelle["stadtteil"],
+        "jahr": tabelle["jahr"].astype("int64").astype("str"),
+        "indikator": tabelle["indikator"],
+        "wert": _zahltext(tabelle["wert"], NACHKOMMA),
+        "zaehler": _zahltext(tabelle["zaehler"]),
+        "nenner": _zahltext(tabelle["nenner"]),
+        "gesperrt": _bool_text(tabelle["gesperrt"]),
+        "unsicher": _bool_text(tabelle["unsicher"]),
+    })
+    return t.to_csv(sep=";", index=False, lineterminator="\n")
+
+
+def manifest_csv_text(manifest: pd.DataFrame) -> str:
+    """The CSV text (without BOM) of the input manifest (datei, sha256, bytes, zeilen)."""
+    return manifest[["datei", "sha256", "bytes", "zeilen"]].to_csv(sep=";", index=False, lineterminator="\n")
+
+
+def _atomar(ziel: Path, inhalt: bytes) -> None:
+    ziel.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{ziel.name}.", dir=ziel.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(inhalt)
+        os.replace(tmp, ziel)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _zeitstempel(berichtsjahr: int) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime(berichtsjahr, 12, 31)
+
+
+def indikatoren_xlsx_bytes(tabelle: pd.DataFrame, berichtsjahr: int) -> bytes:
+    """The XLSX file (sheet „indikatoren“ as the CSV, sheet „erlaeuterung“ describing the columns)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "indikatoren"
+    ws.append(SPALTEN_CSV)
+    t = tabelle[SPALTEN_CSV].copy()
+    t["wert"] = t["wert"].round(NACHKOMMA)
+    t = t.astype(object).where(t.notna(), None)
+    for zeile in t.itertuples(index=False, name=None):
+        ws.append(zeile)
+    ws.freeze_panes = "A2"
+    ws2 = wb.create_sheet("erlaeuterung")
+    ws2.append(["spalte", "bedeutung"])
+    for z in ERLAEUTERUNG:
+        ws2.append(z)
+    zeit = _zeitstempel(berichtsjahr)
+    wb.properties.creator = "helpers.daten"
+    wb.properties.created = zeit
+    puffer = io.BytesIO()
+    wb.save(puffer)
+    return _zip_deterministisch(puffer.getvalue(), zeit)
+
+
+def _zip_deterministisch(roh: bytes, zeit: dt.datetime) -> bytes:
+    """Rewrite a zip with fixed entry times and fixed core.xml timestamps."""
+    stempel = zeit.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ein = zipfile.ZipFile(io.BytesIO(roh))
+    aus_puffer = io.BytesIO()
+    with zipfile.ZipFile(aus_puffer, "w", zipfile.ZIP_DEFLATED) as aus:
+        for info in ein.infolist():
+            daten = ein.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                daten = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                               lambda m: m.group(1) + stempel.encode() + m.group(3), daten)
+            neu = zipfile.ZipInfo(info.filename, date_time=(max(zeit.year, 1980), zeit.month, zeit.day, 0, 0, 0))
+            neu.compress_type = zipfile.ZIP_DEFLATED
+            neu.external_attr = 0o600 << 16
+            aus.writestr(neu, daten)
+    return aus_puffer.getvalue()
+
+
+def schreibe_downloads(d, ordner: str | os.PathLike) -> list[Path]:
+    """Write ``indikatoren.csv``, ``indikatoren.xlsx`` and ``manifest.csv`` for ``laden()``'s result.
+
+    Returns the paths written. See the module docstring for the CSV dialect.
+    """
+    ordner = Path(ordner)
+    ziele = {
+        "indikatoren.csv": ("\ufeff" + indikatoren_csv_text(d.indikatoren)).encode("utf-8"),
+        "indikatoren.xlsx": indikatoren_xlsx_bytes(d.indikatoren, d.bericht.berichtsjahr),
+        "manifest.csv": ("\ufeff" + manifest_csv_text(d.manifest)).encode("utf-8"),
+    }
+    pfade = []
+    for name, inhalt in ziele.items():
+        _atomar(ordner / name, inhalt)
+        pfade.append(ordner / name)
+    return pfade
