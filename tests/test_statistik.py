@@ -198,3 +198,49 @@ def test_gepoolt_gesperrtes_jahr_gibt_keinen_wert():
     t.loc[m, "gesperrt"] = True
     p = st.gepoolt(t, td.katalog(), ["sprache"], [2016, 2017, 2018])
     assert np.isnan(p.loc["Stadtteil E", "sprache"]) and p["sprache"].notna().sum() == 10
+
+
+@pytest.mark.parametrize("r,wort", [(0.05, "kein nennenswerter"), (-0.2, "ein schwacher"),
+                                    (0.35, "ein mittelstarker"), (-0.8, "ein starker")])
+def test_staerke(r, wort):
+    assert st.staerke(r) == wort
+
+
+def test_befund_satz_folgt_den_zahlen():
+    z = {"methode": "pearson", "r": 0.72, "ci_unten": 0.21, "ci_oben": 0.92, "p": 0.012, "p_holm": 0.03, "n": 11}
+    s = st.befund_paar(z, "A", "B")
+    assert "starker positiver" in s and "0,72" in s and "0,21 bis 0,92" in s and "schließt null aus" in s
+    assert "bleibt nach der Holm-Korrektur" in s and "vorliegenden Daten" in s
+    z2 = dict(z, r=-0.4, ci_unten=-0.8, ci_oben=0.25, p=0.2, p_holm=0.9, methode="spearman")
+    s2 = st.befund_paar(z2, "A", "B")
+    assert "mittelstarker negativer" in s2 and "ρ = −0,40" in s2 and "schließt null ein" in s2
+    assert "nicht mehr auffällig" in s2
+
+
+def test_grenzen_text_nennt_berechnetes_r_krit():
+    s = st.grenzen_text(11, st.r_kritisch(11))
+    assert "11 Stadtteile" in s and "0,60" in s and "ökologischer Fehlschluss" in s
+    assert "0,55" in st.grenzen_text(13, st.r_kritisch(13))
+
+
+def test_konfiguration(tmp_path):
+    p = tmp_path / "k.yml"
+    p.write_text("bildung: [sprache, gym]\narmut: [sgb2_u15]\nhauptpaar: [gym, sgb2_u15]\n", encoding="utf-8")
+    cfg = st.lade_konfiguration(p, td.katalog())
+    assert st.paare(cfg) == [("sprache", "sgb2_u15"), ("gym", "sgb2_u15")]
+    p.write_text("bildung: [sprache, gymm]\narmut: [sgb2_u15]\n", encoding="utf-8")
+    from helpers.sozialindex import RegelFehler
+    with pytest.raises(RegelFehler, match="gymm"):
+        st.lade_konfiguration(p, td.katalog())
+    p.write_text("bildung: [sprache]\narmut: [sgb2_u15]\nhauptpaar: [sgb2_u15, sprache]\n", encoding="utf-8")
+    with pytest.raises(RegelFehler, match="hauptpaar"):
+        st.lade_konfiguration(p, td.katalog())
+
+
+def test_konfiguration_des_projekts_ist_gueltig():
+    from pathlib import Path
+
+    import yaml
+    root = Path(__file__).resolve().parents[1]
+    kat = pd.DataFrame(yaml.safe_load((root / "data" / "indikatoren.yml").read_text(encoding="utf-8"))["indikatoren"])
+    st.lade_konfiguration(root / "data" / "regeln" / "korrelationen.yml", kat)

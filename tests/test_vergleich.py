@@ -115,3 +115,18 @@ def test_gesamtlage_zaehlt(tab):
     assert g.loc["Stadtteil A", "n_unguenstig"] == (s["z_gerichtet"] >= 1).sum()
     assert g.loc["Stadtteil A", "z_mittel"] == pytest.approx(s["z_gerichtet"].mean())
     assert g.loc["Stadtteil A", "n"] == 3
+
+
+def test_nicht_jaehrliche_indikatoren_mit_letztem_stand(tab):
+    # an election indicator only has values in 2014 and 2017
+    wahl = tab[(tab["indikator"] == "gym") & tab["jahr"].isin([2014, 2017])].assign(indikator="wahl")
+    t = pd.concat([tab, wahl], ignore_index=True)
+    k = pd.concat([td.katalog(), td.katalog().query("id == 'gym'").assign(id="wahl")], ignore_index=True)
+    std = v.standardisieren(t, k, 2018, ["alo", "wahl"])
+    w = std[std["indikator"] == "wahl"]
+    assert (w["jahr"] == 2017).all() and (std.loc[std["indikator"] == "alo", "jahr"] == 2018).all()
+    erwartet = wahl[(wahl["jahr"] == 2017) & (wahl["stadtteil"] == "Stadtteil A")]["wert"].item()
+    assert w.loc[w["stadtteil"] == "Stadtteil A", "wert"].item() == pytest.approx(erwartet)
+    # strict mode (used by the index) refuses to substitute another year
+    with pytest.raises(KeyError, match="wahl.*2018"):
+        v.matrix(t, 2018, ["alo", "wahl"])

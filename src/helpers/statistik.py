@@ -324,3 +324,108 @@ def gepoolt(indikatoren: pd.DataFrame, katalog: pd.DataFrame, ids: Sequence[str]
         out = out.reindex(list(reihenfolge))
     out.index.name = "stadtteil"
     return out
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def lade_konfiguration(pfad, katalog: pd.DataFrame | None = None) -> dict:
+    """Read ``korrelationen.yml`` and check it (ids against the catalog when given)."""
+    from pathlib import Path
+
+    import yaml
+
+    from helpers.sozialindex import RegelFehler
+
+    pfad = Path(pfad)
+    try:
+        cfg = yaml.safe_load(pfad.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise RegelFehler(f"{pfad.name}: Datei nicht lesbar ({err}).") from err
+    if not isinstance(cfg, Mapping):
+        raise RegelFehler(f"{pfad.name}: erwartet sind die Felder „bildung“ und „armut“.")
+    ids = set(katalog["id"]) if katalog is not None else None
+    for feld in ("bildung", "armut"):
+        werte = cfg.get(feld)
+        if not isinstance(werte, list) or not werte:
+            raise RegelFehler(f"{pfad.name}, Feld „{feld}“: eine Liste von Indikator-ids angeben.")
+        for i in werte:
+            if ids is not None and i not in ids:
+                raise RegelFehler(f"{pfad.name}, Feld „{feld}“: „{i}“ steht nicht in indikatoren.yml.")
+    for m in cfg.get("methoden", METHODEN):
+        if m not in METHODEN:
+            raise RegelFehler(f"{pfad.name}, Feld „methoden“: „{m}“; erlaubt: {', '.join(METHODEN)}.")
+    haupt = cfg.get("hauptpaar")
+    if haupt is not None and (len(haupt) != 2 or haupt[0] not in cfg["bildung"] or haupt[1] not in cfg["armut"]):
+        raise RegelFehler(f"{pfad.name}, Feld „hauptpaar“: „{haupt}“ – ein Bildungs- und ein Armutsindikator "
+                          "aus den Listen oben.")
+    for feld in ("permutationen", "bootstrap", "seed"):
+        if feld in cfg and (not isinstance(cfg[feld], int) or cfg[feld] < 1):
+            raise RegelFehler(f"{pfad.name}, Feld „{feld}“: „{cfg[feld]}“ ist keine positive ganze Zahl.")
+    jahre = cfg.get("gepoolt", {}).get("jahre", 1)
+    if not isinstance(jahre, int) or jahre < 1:
+        raise RegelFehler(f"{pfad.name}, Feld „gepoolt.jahre“: „{jahre}“ ist keine positive ganze Zahl.")
+    return cfg
+
+
+def paare(cfg: Mapping) -> list[tuple[str, str]]:
+    """All (bildung, armut) pairs of the configuration."""
+    return [(b, a) for b in cfg["bildung"] for a in cfg["armut"]]
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def staerke(r: float) -> str:
+    """Size of a correlation in words (Cohen's conventions 0,1 / 0,3 / 0,5)."""
+    a = abs(r)
+    if a < 0.1:
+        return "kein nennenswerter"
+    if a < 0.3:
+        return "ein schwacher"
+    if a < 0.5:
+        return "ein mittelstarker"
+    return "ein starker"
+
+
+def befund_paar(z: Mapping, titel_x: str, titel_y: str) -> str:
+    """One plain German sentence on a correlation with its interval and tests.
+
+    ``z`` is a row of :func:`korrelationen` (``r``, ``ci_unten``, ``ci_oben``, ``p``,
+    ``p_holm``, ``n``, ``methode``).
+    """
+    from helpers import format as fmt
+
+    zeichen = "r" if z["methode"] == "pearson" else "ρ"
+    art = staerke(z["r"])
+    richtung = "" if art == "kein nennenswerter" else ("positiver " if z["r"] > 0 else "negativer ")
+    satz = (f"Zwischen „{titel_x}“ und „{titel_y}“ zeigt sich in den vorliegenden Daten {art} "
+            f"{richtung}Zusammenhang ({zeichen} = {fmt.zahl(z['r'], 2)}; 95-%-Konfidenzintervall "
+            f"{fmt.zahl(z['ci_unten'], 2)} bis {fmt.zahl(z['ci_oben'], 2)}; n = {int(z['n'])}). ")
+    if z["ci_unten"] > 0 or z["ci_oben"] < 0:
+        satz += "Das Intervall schließt null aus, "
+    else:
+        satz += "Das Intervall schließt null ein – auch kein oder ein gegenläufiger Zusammenhang ist mit den Daten vereinbar –, "
+    satz += f"der Permutationstest ergibt p = {fmt.zahl(z['p'], 3)}"
+    if z["p_holm"] < 0.05:
+        satz += f", und der Zusammenhang bleibt nach der Holm-Korrektur für mehrere Tests auffällig (p = {fmt.zahl(z['p_holm'], 3)})."
+    else:
+        satz += f"; nach der Holm-Korrektur für mehrere Tests ist er nicht mehr auffällig (p = {fmt.zahl(z['p_holm'], 3)})."
+    return satz
+
+
+def grenzen_text(n: int, r_krit: float) -> str:
+    """What the correlation analysis cannot show, with the computed critical |r|."""
+    from helpers import format as fmt
+
+    return (
+        f"**Was diese Auswertung nicht zeigen kann.** Verglichen werden {n} Stadtteile, nicht einzelne "
+        f"Kinder oder Familien. Ein Zusammenhang zwischen Stadtteilen erlaubt keinen Schluss darauf, "
+        f"dass dieselben Kinder arm sind und schlechtere Bildungschancen haben (ökologischer Fehlschluss). "
+        f"Eine Korrelation belegt auch keine Ursache: Beide Merkmale können von Dritten abhängen, etwa von "
+        f"der Wohnungs- und Bebauungsstruktur eines Stadtteils. Bei nur {n} Stadtteilen sind die Intervalle "
+        f"breit; ein Koeffizient ist erst ab einem Betrag von {fmt.zahl(r_krit, 2)} zweiseitig auf dem "
+        f"Fünf-Prozent-Niveau von null verschieden. Ein einzelner Stadtteil kann das Ergebnis spürbar "
+        f"verschieben – deshalb zeigt der Bericht, wie sich der Koeffizient ändert, wenn jeweils ein "
+        f"Stadtteil herausgenommen wird."
+    )

@@ -38,7 +38,7 @@ def vorzeichen(katalog: pd.DataFrame) -> pd.Series:
     return katalog.set_index("id")["richtung"].map(RICHTUNG_VORZEICHEN).astype(float)
 
 
-def _pruefe_ids(indikatoren: pd.DataFrame, ids: Sequence[str], jahr: int | None = None) -> None:
+def _pruefe_ids(indikatoren: pd.DataFrame, ids: Sequence[str]) -> None:
     vorhanden = set(indikatoren["indikator"].unique())
     fehlend = [i for i in ids if i not in vorhanden]
     if fehlend:
@@ -46,8 +46,31 @@ def _pruefe_ids(indikatoren: pd.DataFrame, ids: Sequence[str], jahr: int | None 
             f"Indikator(en) {', '.join(fehlend)} fehlen in der Indikatorentabelle. "
             "Bitte die Regeldatei mit indikatoren.yml abgleichen."
         )
-    if jahr is not None and not (indikatoren["jahr"] == jahr).any():
-        raise KeyError(f"Für das Jahr {jahr} enthält die Indikatorentabelle keine Werte.")
+
+
+def datenjahre(indikatoren: pd.DataFrame, jahr: int, ids: Sequence[str], letzter_stand: bool = False) -> pd.Series:
+    """The year whose values are used per indicator.
+
+    Strict (default): ``jahr`` for every indicator, and a clear error if one has no
+    values in that year. ``letzter_stand=True``: the latest year up to ``jahr`` – for
+    indicators not collected every year (elections: "the last election up to the
+    Berichtsjahr", see indikatoren.yml).
+    """
+    ids = list(ids)
+    _pruefe_ids(indikatoren, ids)
+    t = indikatoren[indikatoren["indikator"].isin(ids) & (indikatoren["jahr"] <= jahr) & indikatoren["wert"].notna()]
+    letzte = t.groupby("indikator")["jahr"].max().reindex(ids)
+    if letzter_stand:
+        fehlend = letzte[letzte.isna()].index.tolist()
+    else:
+        fehlend = [i for i in ids if letzte.get(i) != jahr]
+    if fehlend:
+        raise KeyError(
+            f"Für {', '.join(fehlend)} gibt es im Jahr {jahr} keine Werte"
+            + (" (auch nicht in früheren Jahren)." if letzter_stand else
+               ". Bitte die Daten ergänzen oder den Indikator aus der Regeldatei nehmen.")
+        )
+    return letzte.astype(int)
 
 
 def matrix(
@@ -55,15 +78,17 @@ def matrix(
     jahr: int,
     ids: Sequence[str],
     reihenfolge: Sequence[str] | None = None,
+    letzter_stand: bool = False,
 ) -> pd.DataFrame:
     """Wide table of values: one row per district (city excluded), one column per indicator.
 
-    Suppressed values stay NaN. Rows follow ``reihenfolge`` when given.
+    Suppressed values stay NaN. Rows follow ``reihenfolge`` when given. The year per
+    indicator is chosen by :func:`datenjahre`.
     """
     ids = list(ids)
-    _pruefe_ids(indikatoren, ids, jahr)
-    t = indikatoren[(indikatoren["jahr"] == jahr) & indikatoren["indikator"].isin(ids)
-                    & (indikatoren["stadtteil"] != STADT)]
+    jahre = datenjahre(indikatoren, jahr, ids, letzter_stand)
+    t = indikatoren[indikatoren["indikator"].isin(ids) & (indikatoren["stadtteil"] != STADT)]
+    t = t[t["jahr"] == t["indikator"].map(jahre)]
     m = t.pivot(index="stadtteil", columns="indikator", values="wert").astype(float)
     m = m.reindex(columns=ids)
     if reihenfolge is not None:
@@ -73,9 +98,11 @@ def matrix(
     return m
 
 
-def stadtwerte(indikatoren: pd.DataFrame, jahr: int, ids: Sequence[str]) -> pd.Series:
-    """City values of the indicators in ``jahr`` (index: indicator id)."""
-    t = indikatoren[(indikatoren["jahr"] == jahr) & (indikatoren["stadtteil"] == STADT)]
+def stadtwerte(indikatoren: pd.DataFrame, jahr: int, ids: Sequence[str], letzter_stand: bool = False) -> pd.Series:
+    """City values of the indicators (index: indicator id), years as in :func:`matrix`."""
+    jahre = datenjahre(indikatoren, jahr, ids, letzter_stand)
+    t = indikatoren[(indikatoren["stadtteil"] == STADT) & indikatoren["indikator"].isin(list(ids))]
+    t = t[t["jahr"] == t["indikator"].map(jahre)]
     return t.set_index("indikator")["wert"].astype(float).reindex(list(ids))
 
 
@@ -85,16 +112,21 @@ def standardisieren(
     jahr: int,
     ids: Sequence[str],
     reihenfolge: Sequence[str] | None = None,
+    letzter_stand: bool = True,
 ) -> pd.DataFrame:
     """Long table of each district × indicator against the city.
 
-    Columns: ``stadtteil``, ``indikator``, ``richtung``, ``wert``, ``stadtwert``,
+    By default each indicator is taken in its latest year up to ``jahr`` (column
+    ``jahr``), so that election turnout enters with the last election.
+
+    Columns: ``stadtteil``, ``indikator``, ``jahr``, ``richtung``, ``wert``, ``stadtwert``,
     ``index`` (city = 100), ``z``, ``z_gerichtet`` (positive = less favourable; NaN
     for neutral indicators), ``rang`` (1 = least favourable district; no rank for
     neutral indicators or missing values).
     """
-    m = matrix(indikatoren, jahr, ids, reihenfolge)
-    stadt = stadtwerte(indikatoren, jahr, ids)
+    m = matrix(indikatoren, jahr, ids, reihenfolge, letzter_stand)
+    stadt = stadtwerte(indikatoren, jahr, ids, letzter_stand)
+    jahre = datenjahre(indikatoren, jahr, ids, letzter_stand)
     sd = m.std(ddof=1)
     z = (m - stadt) / sd.replace(0, np.nan)
     idx = m / stadt.replace(0, np.nan) * 100
@@ -111,9 +143,10 @@ def standardisieren(
     out = pd.concat([lang(m, "wert"), lang(idx, "index"), lang(z, "z"), lang(zg, "z_gerichtet"),
                      lang(rang, "rang")], axis=1).reset_index()
     out["stadtwert"] = out["indikator"].map(stadt)
+    out["jahr"] = out["indikator"].map(jahre).astype(int)
     out["richtung"] = out["indikator"].map(katalog.set_index("id")["richtung"])
     out["rang"] = out["rang"].astype("Int64")
-    return out[["stadtteil", "indikator", "richtung", "wert", "stadtwert", "index", "z",
+    return out[["stadtteil", "indikator", "jahr", "richtung", "wert", "stadtwert", "index", "z",
                 "z_gerichtet", "rang"]]
 
 
