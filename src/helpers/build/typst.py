@@ -1,0 +1,78 @@
+"""The PDF book: pandoc's Typst writer with our template, compiled by the ``typst`` package."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from helpers.build import pandoc
+from helpers.build.book import Chapter, book_markdown, typst_string
+from helpers.build.config import Book
+from helpers.build.crossref import Target
+from helpers.build.errors import BuildError
+from helpers.build.markdown import parse_attributes
+
+TEMPLATE = Path(__file__).with_name("template.typ")
+FIGURE_LINE_RE = re.compile(r"^!\[.*\]\((?P<src>[^)\s]+)[^)]*\)\{(?P<attrs>[^{}]*)\}\s*$", re.M)
+IMAGE_CALL_RE = re.compile(r'image\("(?P<src>(?:[^"\\]|\\.)*)"')
+
+
+def write_pdf(book: Book, chapters: list[Chapter], targets: Mapping[str, Target], out: Path, path: Path,
+              keep: Path | None = None) -> Path:
+    """Write the book to ``path``; the Typst source is written to ``keep`` (for debugging) if given.
+
+    The ``.typ`` file is compiled from inside ``out`` so figure paths resolve, and is
+    removed from there afterwards.
+    """
+    markdown = book_markdown(chapters, targets, "typst")
+    source = pandoc.run(markdown, typst_args(book), what="Typst (PDF)")
+    source = add_alt_text(source, alt_texts(markdown))
+    typ = out / f"{path.stem}.typ"
+    typ.write_text(source, encoding="utf-8")
+    try:
+        compile_pdf(typ, path, root=out)
+    finally:
+        if keep is not None:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(typ, keep)
+        typ.unlink()
+    return path
+
+
+def typst_args(book: Book) -> list[str]:
+    args = ["--to", "typst", "--template", str(TEMPLATE), "--shift-heading-level-by=1", "--wrap=preserve",
+            "--metadata", f"title={book.title}"]
+    if book.subtitle:
+        args += ["--metadata", f"subtitle={book.subtitle}"]
+    for author in book.authors:
+        args += ["--metadata", f"author={author}", "--variable", f"autor={typst_string(author)}"]
+    return args
+
+
+def alt_texts(markdown: str) -> dict[str, str]:
+    """``{image path: alt text}`` for the figures in the book's Markdown."""
+    return {m.group("src"): alt for m in FIGURE_LINE_RE.finditer(markdown)
+            if (alt := parse_attributes(m.group("attrs")).values.get("alt"))}
+
+
+def add_alt_text(source: str, alts: Mapping[str, str]) -> str:
+    """Add ``alt:`` to Typst ``image(...)`` calls (pandoc's Typst writer leaves it out)."""
+    def replace(match: re.Match) -> str:
+        alt = alts.get(match.group("src"))
+        if not alt or "alt:" in source[match.end():match.end() + 200].split(")")[0]:
+            return match.group(0)
+        return f'{match.group(0)}, alt: "{typst_string(alt)}"'
+    return IMAGE_CALL_RE.sub(replace, source)
+
+
+def compile_pdf(typ: Path, pdf: Path, *, root: Path) -> None:
+    """Compile with the bundled fonts only, so every machine produces the same PDF."""
+    import typst
+
+    try:
+        typst.compile(str(typ), output=str(pdf), root=str(root), ignore_system_fonts=True)
+    except Exception as err:  # typst raises its own TypstError (message, hints, trace)
+        raise BuildError(f"Typst konnte das PDF nicht erzeugen:\n{err}\n"
+                         f"(Typst-Quelle zum Nachsehen: .cache/build/{typ.name})") from None

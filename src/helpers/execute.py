@@ -1,0 +1,63 @@
+"""Quarto ``pre-render`` step: execute the embedded notebooks in place.
+
+Quarto embeds only outputs stored in a notebook and never executes an ``.ipynb`` for an
+embed (see quarto-notes.md), so this step runs before ``quarto render``::
+
+    project:
+      pre-render: python -m helpers.execute
+
+It checks the data, writes the downloads, executes every notebook that a chapter embeds
+(in a fresh kernel, like the build without Quarto) and writes the executed notebooks back
+only when all of them succeeded. ``helpers.postrender`` strips them again afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+from helpers.build.book import referenced_notebooks
+from helpers.build.config import load_book
+from helpers.build.errors import BuildError
+from helpers.build.pipeline import CACHE, check_data, execute_notebooks, find_root, notebook_env
+from helpers.build.progress import Progress, seconds
+
+
+def downloads_folder(root: Path) -> Path:
+    """``$SOZIALBERICHT_AUSGABE`` or ``<root>/.cache/ausgabe/daten`` (copied into the book by post-render)."""
+    configured = os.environ.get("SOZIALBERICHT_AUSGABE")
+    return Path(configured) if configured else root / CACHE / "ausgabe" / "daten"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.execute", description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
+    args = parser.parse_args(argv)
+    progress = Progress()
+    try:
+        root = find_root()
+        os.environ["SOZIALBERICHT_ROOT"] = str(root)
+        book = load_book(root)
+        downloads = downloads_folder(root)
+        if downloads.resolve().is_relative_to((root / CACHE).resolve()):
+            shutil.rmtree(downloads, ignore_errors=True)  # no stale files from an earlier build
+        downloads.mkdir(parents=True, exist_ok=True)
+        check_data(root, downloads, progress)
+        executed = execute_notebooks(root, referenced_notebooks(book), notebook_env(root, downloads),
+                                     max(1, args.jobs), progress)
+    except BuildError as err:
+        print(f"\nFEHLER: {err}", file=sys.stderr)
+        return 1
+    for path, nb in executed.items():
+        nbformat.write(nb, path)
+    progress.say(f"{len(executed)} Notebooks ausgeführt ({seconds(progress.elapsed())}).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Quarto ``post-render`` step: fix the DOCX, add the downloads, strip the notebooks again.
+
+Run by ``quarto render`` after all formats (``project: post-render: python -m helpers.postrender``):
+
+1. DOCX: Quarto drops part titles from DOCX books and titles appendices "Appendix A — …"
+   even with ``lang: de`` (quarto-notes.md). Insert "Teil I …"–"Teil IV …" (and "Anhang")
+   before the first chapter of each part and write "Anhang A — …".
+2. Copy the data downloads (written by ``helpers.execute``) into ``<output>/daten/``.
+3. Strip the notebooks that ``helpers.execute`` executed in place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import docx as python_docx
+
+from helpers import nbstrip
+from helpers.build.book import referenced_notebooks
+from helpers.build.config import Book, chapter_title, load_book, read_chapter
+from helpers.build.docx import germanize_appendix, insert_part_titles
+from helpers.build.errors import BuildError
+from helpers.build.pipeline import find_root
+from helpers.execute import downloads_folder
+
+
+def output_folder(book: Book) -> Path:
+    """Quarto passes the output folder relative to the project in ``QUARTO_PROJECT_OUTPUT_DIR``."""
+    return book.root / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", book.output_dir)
+
+
+def first_chapters(book: Book) -> list[tuple[str, str]]:
+    """``(part title, title of its first chapter)`` in book order."""
+    pairs: list[tuple[str, str]] = []
+    for part in book.parts:
+        entry = next(e for e in book.chapters if e.part == part)
+        title = chapter_title(*read_chapter(book, entry))
+        if title is None:
+            raise BuildError(f"{entry.path}: kein Kapiteltitel gefunden.")
+        pairs.append((part, title))
+    return pairs
+
+
+def fix_docx(book: Book, path: Path) -> None:
+    """Part titles and German appendix titles in the DOCX that Quarto wrote."""
+    document = python_docx.Document(str(path))
+    germanize_appendix(document)
+    missing = insert_part_titles(document, first_chapters(book))
+    if missing:
+        raise BuildError(f"{path.name}: keine Kapitelüberschrift gefunden für die Teile: {', '.join(missing)}.")
+    document.save(str(path))
+
+
+def copy_downloads(source: Path, target: Path) -> int:
+    """Copy the download files into the book; return how many."""
+    if not source.is_dir():
+        return 0
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    return sum(1 for p in target.rglob("*") if p.is_file())
+
+
+def strip_notebooks(paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_file():
+            nbstrip.main([str(path)])
+
+
+def main() -> int:
+    try:
+        root = find_root()
+        book = load_book(root)
+        out = output_folder(book)
+        document = out / f"{book.output_file}.docx"
+        if document.exists():
+            fix_docx(book, document)
+            print(f"post-render: {document.name}: Teile und Anhang-Titel ergänzt.", file=sys.stderr)
+        count = copy_downloads(downloads_folder(root), out / "daten")
+        print(f"post-render: {count} Dateien nach daten/ kopiert.", file=sys.stderr)
+    except BuildError as err:
+        print(f"\nFEHLER (post-render): {err}", file=sys.stderr)
+        return 1
+    finally:
+        # Leave no executed notebooks behind, whatever happened above.
+        try:
+            strip_notebooks(referenced_notebooks(load_book(find_root())))
+        except BuildError:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
