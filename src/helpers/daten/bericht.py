@@ -31,7 +31,11 @@ def _ist_int(x) -> bool:
 
 
 def lese_bericht(pfad: Path, probleme: list[Problem]) -> Bericht | None:
-    """Read and check ``bericht.yml``; problems are appended, ``None`` if unusable."""
+    """Read and check ``bericht.yml``; problems are appended.
+
+    Returns ``None`` if unusable. If problems were found but ``berichtsjahr`` is
+    valid, a partial Bericht (invalid fields ``None``) is returned for further checks.
+    """
     if not pfad.is_file():
         probleme.append(Problem(DATEI, None, None, None, "Die Datei bericht.yml fehlt im Datenordner.",
                                 "Legen Sie bericht.yml mit stadt, berichtsjahr, geheimhaltung "
@@ -89,9 +93,11 @@ def lese_bericht(pfad: Path, probleme: list[Problem]) -> Bericht | None:
                 fehler(("geheimhaltung", k), None, f"Unbekannter Eintrag „geheimhaltung.{k}“.",
                        f"Meinten Sie „{nah[0]}“?" if nah else
                        "Erlaubt sind mindestfallzahl und mindestnenner.")
-    if len(probleme) > n_vorher:
+    if len(probleme) > n_vorher and jahr is None:
         return None
+    # With problems but a valid berichtsjahr, the partial settings still allow the
+    # year checks of the Bestand; the caller raises before using them otherwise.
     bekannt = {"stadt", "berichtsjahr", "geheimhaltung", "beispieldaten", "quelle"}
-    return Bericht(stadt=stadt.strip(), berichtsjahr=jahr, mindestfallzahl=mindestfallzahl,
-                   mindestnenner=mindestnenner, beispieldaten=beispiel, quelle=quelle.strip(),
+    return Bericht(stadt=stadt.strip() if stadt else stadt, berichtsjahr=jahr, mindestfallzahl=mindestfallzahl,
+                   mindestnenner=mindestnenner, beispieldaten=beispiel, quelle=quelle.strip() if quelle else quelle,
                    weitere={k: v for k, v in y.items() if k not in bekannt})

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.daten.fehler import Problem
+from helpers.daten.fehler import Problem, aehnlichster
 from helpers.daten.yamldatei import text_dekodieren
 
 LANG = ("stadtteil", "jahr", "merkmal", "wert")
@@ -293,10 +293,8 @@ def lese_bestand(tab: Tabelle, kennung, vorschlag, probleme: list[Problem]) -> p
     pflicht = ("merkmal", "jahr") if breit else LANG
     fehlen = [p for p in pflicht if p not in kopf_cf]
     for p in fehlen:
-        import difflib
-
-        nah = difflib.get_close_matches(p, kopf_cf, n=1, cutoff=0.6)
-        hinweis = (f"Meinten Sie die Spalte „{tab.kopf[kopf_cf.index(nah[0])]}“? Benennen Sie sie in „{p}“ um."
+        nah = aehnlichster(p, [k for k in tab.kopf if k.casefold() not in pflicht], cutoff=0.6)
+        hinweis = (f"Meinten Sie die Spalte „{nah}“? Benennen Sie sie in „{p}“ um."
                    if nah else f"Ergänzen Sie die Spalte „{p}“.")
         if breit and p == "jahr":
             hinweis += (" Im breiten Format (eine Spalte je Stadtteil) braucht jede Zeile ein Jahr in der "

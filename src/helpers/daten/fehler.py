@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,3 +85,26 @@ class DatenFehler(Exception):
 
     def __str__(self) -> str:
         return self.bericht()
+
+
+def _normalform(s: str) -> str:
+    s = str(s).casefold()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        s = s.replace(a, b)
+    return "".join(c for c in s if c.isalnum())
+
+
+def aehnlichster(wert: str, kandidaten, cutoff: float = 0.5) -> str | None:
+    """The closest candidate (difflib) – also across case, umlaut spelling and punctuation."""
+    kandidaten = [k for k in kandidaten if isinstance(k, str)]
+    nah = difflib.get_close_matches(str(wert), kandidaten, n=1, cutoff=max(cutoff, 0.6))
+    if nah:
+        return nah[0]
+    norm: dict[str, str] = {}
+    for k in kandidaten:
+        norm.setdefault(_normalform(k), k)
+    w = _normalform(wert)
+    if not w:
+        return None
+    nah = difflib.get_close_matches(w, list(norm), n=1, cutoff=cutoff)
+    return norm[nah[0]] if nah else None

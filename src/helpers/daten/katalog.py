@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.daten.fehler import Problem
+from helpers.daten.fehler import Problem, aehnlichster
 from helpers.daten.yamldatei import YamlInhalt, lese_yaml
 
 ARTEN = ("anzahl", "betrag")
@@ -135,7 +135,11 @@ def _kennung(v) -> bool:
 
 
 def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | None:
-    """Read and check the catalog; problems are appended, ``None`` if it is unusable.
+    """Read and check the catalog; problems are appended.
+
+    Returns ``None`` if the file is unusable as a whole. If problems were found in
+    single entries, the returned catalog holds only the valid ones (so the data can
+    still be checked against them); the caller must not use it for results then.
 
     ``datei`` is the name used in messages. Checks: required keys and types, unique
     ids, Handlungsfeld 1–9 and listed, zaehler/nenner refer to defined Merkmale,
@@ -169,9 +173,16 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
         "art": (True, lambda v: v in ARTEN, "„anzahl“ (Personen/Fälle, Geheimhaltung) oder „betrag“", None),
         "jaehrlich": (False, lambda v: isinstance(v, bool), "true oder false", True),
     }, "id")
-    # Merkmale that failed their own checks still count as defined, so one typo
-    # does not cascade into "unknown Merkmal" errors for every indicator.
-    definiert = {e.get("id") for e in (y.get("merkmale") or []) if isinstance(e, dict)}
+    # Merkmale that failed their own checks still count as defined (without their
+    # faulty fields), so one typo does not cascade into "unknown Merkmal" errors.
+    roh_mm = y.get("merkmale") if isinstance(y.get("merkmale"), list) else []
+    definiert = {e.get("id") for e in roh_mm if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    gute = {m["id"] for m in mm}
+    for i, e in enumerate(roh_mm):
+        if isinstance(e, dict) and e.get("id") in definiert - gute:
+            gute.add(e["id"])
+            mm.append({"id": e["id"], "beschreibung": None, "einheit": None, "quelle": None, "art": None,
+                       "jaehrlich": True, "_index": i})
     hf_nr = {h["nr"] for h in hf}
 
     ind = pr.eintraege("indikatoren", pr.liste(y, "indikatoren"), {
@@ -197,20 +208,20 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
         for k in ("zaehler", "nenner"):
             v = e.get(k)
             if isinstance(v, str) and v not in definiert:
-                nah = difflib.get_close_matches(v, [d for d in definiert if isinstance(d, str)], n=1)
+                nah = aehnlichster(v, definiert, cutoff=0.6)
                 pr.fehler(("indikatoren", i, k), v,
                           f"Indikator „{e.get('id')}“ verweist auf das unbekannte Merkmal „{v}“.",
-                          (f"Meinten Sie „{nah[0]}“? " if nah else "")
+                          (f"Meinten Sie „{nah}“? " if nah else "")
                           + "Jedes Merkmal in zaehler/nenner muss unter „merkmale“ definiert sein.")
         h = e.get("handlungsfeld")
         if hf_nr and _ist_int(h) and 1 <= h <= 9 and h not in hf_nr:
             pr.fehler(("indikatoren", i, "handlungsfeld"), h,
                       f"Handlungsfeld {h} ist unter „handlungsfelder“ nicht aufgeführt.",
                       "Ergänzen Sie das Handlungsfeld oder korrigieren Sie die Nummer.")
-    if len(probleme) > n_vorher:
-        return None
 
     def tabelle(eintraege: list[dict], erste: list[str]) -> pd.DataFrame:
+        if not eintraege:
+            return pd.DataFrame(columns=erste)
         t = pd.DataFrame(eintraege).sort_values("_index").drop(columns="_index").reset_index(drop=True)
         return t[erste + [c for c in t.columns if c not in erste]]
 
@@ -218,6 +229,7 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
     handlungsfelder["nr"] = handlungsfelder["nr"].astype(int)
     merkmale = tabelle(mm, ["id", "beschreibung", "einheit", "quelle", "art", "jaehrlich"])
     merkmale["jaehrlich"] = merkmale["jaehrlich"].astype(bool)
+    merkmale["art"] = merkmale["art"].astype("str")
     indikatoren = tabelle(ind, ["id", "titel", "kurztitel", "handlungsfeld", "zaehler", "nenner", "faktor",
                                 "einheit", "richtung", "definition", "quelle", "kern"])
     indikatoren["kurztitel"] = indikatoren["kurztitel"].fillna(indikatoren["titel"])

@@ -21,12 +21,10 @@ Rules (each has a test in ``tests/test_daten_pruefen.py``):
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
-from helpers.daten.fehler import Problem
+from helpers.daten.fehler import Problem, aehnlichster
 from helpers.daten.stadtteile import vorschlag as stadtteil_vorschlag
 from helpers.daten.stadtteile import zuordnung
 
@@ -100,9 +98,8 @@ def pruefe_bestand(roh: pd.DataFrame, stadtteile, katalog, bericht, probleme: li
         unbekannt = ~bekannt & ~leer
 
         def merkmal_hinweis(w):
-            nah = difflib.get_close_matches(w, ids, n=1, cutoff=0.6) or \
-                difflib.get_close_matches(w.casefold(), ids, n=1, cutoff=0.6)
-            return ((f"Meinten Sie „{nah[0]}“? " if nah else "")
+            nah = aehnlichster(w, ids, cutoff=0.6)
+            return ((f"Meinten Sie „{nah}“? " if nah else "")
                     + "Jedes Merkmal muss im Indikatorenkatalog (indikatoren.yml, Abschnitt merkmale) stehen; "
                     "ergänzen Sie es dort oder korrigieren Sie die Kennung.")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.daten.einlesen import lese_tabelle, text, zahlen
-from helpers.daten.fehler import Problem
+from helpers.daten.fehler import Problem, aehnlichster
 
 DATEI = "stadtteile.csv"
 STADT = "Gesamtstadt"
@@ -103,10 +102,6 @@ def zuordnung(stadtteile: pd.DataFrame) -> dict[str, str]:
 
 def vorschlag(wert: str, stadtteile: pd.DataFrame) -> str:
     """German hint naming the closest district name (difflib), if any."""
-    namen = stadtteile["name"].tolist()
-    nah = difflib.get_close_matches(wert, namen, n=1, cutoff=0.5)
-    if not nah:
-        low = {n.casefold(): n for n in namen}
-        nah = [low[k] for k in difflib.get_close_matches(wert.casefold(), list(low), n=1, cutoff=0.5)]
-    tipp = f"Meinten Sie „{nah[0]}“? " if nah else ""
+    nah = aehnlichster(wert, stadtteile["name"].tolist())
+    tipp = f"Meinten Sie „{nah}“? " if nah else ""
     return tipp + "Erlaubt sind Name oder Schlüssel eines Stadtteils aus stadtteile.csv."
