@@ -6,6 +6,8 @@ column and value, and says how to fix it.
 
 from __future__ import annotations
 
+import datetime
+
 from daten.fixtur import ersetze, fehler, finde, kopie, schreibe, xlsx
 
 BEV = "bestand/bevoelkerung.csv"
@@ -177,10 +179,20 @@ def test_merkmal_fehlt_ganz(tmp_path):
 def test_unplausibles_jahr(tmp_path):
     d = kopie(tmp_path)
     ersetze(d / SGB, "01;2017;hze_faelle;6", "01;1899;hze_faelle;6")
-    ersetze(d / SGB, "02;2017;hze_faelle;1", "02;2020;hze_faelle;1")
+    ersetze(d / SGB, "02;2017;hze_faelle;1", "02;2999;hze_faelle;1")
     err = fehler(d)
-    finde(err, datei=SGB, zeile=8, spalte="jahr", wert="1899", text="Unplausibles Jahr (erlaubt: 1990 bis 2019)")
-    finde(err, datei=SGB, zeile=9, spalte="jahr", wert="2020", text="Unplausibles Jahr")
+    bis = datetime.date.today().year
+    finde(err, datei=SGB, zeile=8, spalte="jahr", wert="1899", text=f"Unplausibles Jahr (erlaubt: 1990 bis {bis})")
+    finde(err, datei=SGB, zeile=9, spalte="jahr", wert="2999", text="Unplausibles Jahr")
+
+
+def test_jahre_nach_dem_berichtsjahr_sind_erlaubt(tmp_path):
+    # The monitoring and the Wirkungsziele follow the years after the Stichtag.
+    d = kopie(tmp_path)
+    ersetze(d / SGB, "02;2017;hze_faelle;1", "02;2019;hze_faelle;1")
+    err = fehler(d)  # the moved row leaves districts incomplete, but the year itself is fine
+    assert not [p for p in err.probleme if p.spalte == "jahr"]
+    assert any("2019 fehlen Stadtteile" in p.meldung for p in err.probleme)
 
 
 def test_jahr_keine_ganze_zahl(tmp_path):

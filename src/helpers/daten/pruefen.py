@@ -9,7 +9,8 @@ Rules (each has a test in ``tests/test_daten_pruefen.py``):
 
 * stadtteil: name or schluessel from stadtteile.csv (suggests the closest name);
 * merkmal: an id from the catalog (suggests the closest id);
-* jahr: a four-digit integer from 1990 to berichtsjahr + 1;
+* jahr: a four-digit integer from 1990 to the current calendar year (years after the
+  Berichtsjahr are kept: the monitoring and the Wirkungsziele follow them);
 * wert: a number (see ``einlesen.zahlen``); for ``art: anzahl`` a non-negative integer;
 * (stadtteil, jahr, merkmal) unique across all files (both rows named);
 * for every indicator whose zaehler and nenner are both counts (``anzahl``) and
@@ -20,6 +21,8 @@ Rules (each has a test in ``tests/test_daten_pruefen.py``):
 """
 
 from __future__ import annotations
+
+import datetime as _dt
 
 import numpy as np
 import pandas as pd
@@ -114,7 +117,8 @@ def pruefe_bestand(roh: pd.DataFrame, stadtteile, katalog, bericht, probleme: li
         ist_anzahl = np.zeros(n, dtype=bool)
 
     # --- jahr ------------------------------------------------------------------
-    obergrenze = bericht.berichtsjahr + 1 if bericht is not None else None
+    # Data cannot come from the future; later years than the Berichtsjahr are welcome.
+    obergrenze = _dt.date.today().year
 
     def als_jahr(v: str):
         return int(v) if len(v) == 4 and v.isascii() and v.isdigit() else -1
@@ -124,12 +128,12 @@ def pruefe_bestand(roh: pd.DataFrame, stadtteile, katalog, bericht, probleme: li
     _melde(probleme, roh[kein_jahr], "sp_jahr", "jahr",
            lambda w: "Das Jahr fehlt." if w == "" else "Das Jahr ist keine vierstellige ganze Zahl.",
            lambda w: "Tragen Sie das Jahr vierstellig ein, z. B. 2018 (Stichtag 31.12.).")
-    unplausibel = ~kein_jahr & ((jahr < JAHR_MIN) | ((jahr > obergrenze) if obergrenze else False))
+    unplausibel = ~kein_jahr & ((jahr < JAHR_MIN) | (jahr > obergrenze))
     _melde(probleme, roh[unplausibel], "sp_jahr", "jahr",
            lambda w: f"Unplausibles Jahr (erlaubt: {JAHR_MIN} bis "
-                     f"{obergrenze if obergrenze else 'Berichtsjahr + 1'}).",
-           lambda w: "Prüfen Sie das Jahr; Daten nach dem Berichtsjahr aus bericht.yml gehören in einen "
-                     "späteren Bericht.")
+                     f"{obergrenze}).",
+           lambda w: "Prüfen Sie das Jahr (vierstellig, Stichtag 31.12. des Jahres); Jahre in der "
+                     "Zukunft sind nicht möglich.")
     jahr_ok = ~kein_jahr & ~unplausibel
 
     # --- wert ------------------------------------------------------------------
