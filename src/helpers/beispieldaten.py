@@ -192,7 +192,8 @@ KALIBRIERUNG: dict[str, list[Anker]] = {
                          A(2021, 6345, "lexikon_zahlen", hinweis="Stand Juni 2021"),
                          A(2023, 7912, "rn_sb2025", hinweis="abgeleitet: 5.627 + 2.285 (≈ 10 %)")],
     # --- Haushalte (Quote je Einwohner bzw. je Kind unter 18 bzw. je Haushalt mit Kindern) ---
-    "haushalte": [A(2013, 1 / 2.0, "lexikon_wohnen_2013", "quote", hinweis="2,0 Personen je Wohnung (2013)"),
+    "haushalte": [A(2013, 1 / 2.0, "lexikon_wohnen_2013", "quote",
+                    hinweis="Haushalte je Einwohner aus 2,0 Personen je Wohnung (2013)"),
                   A(2023, 1 / 1.96, ANNAHME, "quote")],
     "haushalte_mit_kindern": [A(2014, 0.600, ANNAHME, "quote"), A(2023, 0.605, ANNAHME, "quote")],
     "haushalte_alleinerziehend": [A(2014, 0.170, ANNAHME, "quote"), A(2023, 0.190, ANNAHME, "quote")],
@@ -1087,9 +1088,14 @@ def kalibrierung_markdown() -> str:
     def zeile(merkmal, a: Anker):
         if a.quelle == ANNAHME:
             return
-        wert = f"{a.wert:.4g}" if a.art == "quote" else f"{int(a.wert):,}".replace(",", ".")
-        wert = wert.replace(".", ",") if a.art == "quote" else wert
-        art = "Quote" if a.art == "quote" else "Anzahl"
+        if a.art == "anzahl":
+            wert, art = f"{int(a.wert):,}".replace(",", "."), "Anzahl"
+        elif merkmal in ("haushalte", "wohnflaeche"):
+            wert, art = f"{a.wert:.3g}".replace(".", ","), "je Einwohner"
+        elif a.wert < 1:
+            wert, art = f"{a.wert * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %", "Quote"
+        else:
+            wert, art = f"{a.wert:g}".replace(".", ","), "Quote"
         zeilen.append(f"| {merkmal} | {a.jahr} | {wert} | {art} | {a.hinweis} | <{QUELLEN[a.quelle]}> |")
 
     for a in BEVOELKERUNG_STADT:
