@@ -222,21 +222,26 @@ def _farbleiste(fig, ax, norm, einheit: str, stadtwert: float | None) -> None:
                        fontsize=7, color=grafik.FARBE_STADT)
 
 
-def _texte_einpassen(fig, ax, texte: list, breite_daten: float, start: float = 7.5, minimum: float = 5.0) -> None:
-    """Shrink the tile labels until the widest fits into ``breite_daten`` (data units)."""
-    if not texte:
+def _texte_einpassen(fig, paare: list[tuple], breite_daten: float, start: float = 7.5,
+                     minimum: float = 5.0) -> None:
+    """Shrink the tile labels so that the widest fits into ``breite_daten`` (data units).
+
+    ``paare``: (axes, texts). One draw measures all labels; text width scales with the
+    font size, so one common size follows without redrawing (keeps the figure fast).
+    """
+    paare = [(ax, t) for ax, t in paare if t]
+    if not paare:
         return
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    x0 = ax.transData.transform((0, 0))[0]
-    x1 = ax.transData.transform((breite_daten, 0))[0]
-    verfuegbar = abs(x1 - x0)
-    groesse = start
-    while groesse > minimum:
+    faktor = 1.0
+    for ax, texte in paare:
+        verfuegbar = abs(ax.transData.transform((breite_daten, 0))[0] - ax.transData.transform((0, 0))[0])
         breitest = max(t.get_window_extent(renderer).width for t in texte)
-        if breitest <= verfuegbar:
-            break
-        groesse = max(minimum, groesse * max(0.8, verfuegbar / breitest))
+        if breitest > 0:
+            faktor = min(faktor, verfuegbar / breitest)
+    groesse = max(minimum, min(start, start * faktor))
+    for _, texte in paare:
         for t in texte:
             t.set_fontsize(groesse)
 
@@ -305,6 +310,15 @@ def _hinweis(lage: Kacheln | None, gesperrt: bool, unsicher: bool) -> str:
     return ". ".join(teile) + "."
 
 
+def _leer():
+    """A small figure saying there is nothing to map (the figure cell must still show a figure)."""
+    fig, ax = plt.subplots(figsize=(7.0, 1.0))
+    ax.axis("off")
+    ax.text(0, 0.5, "Für diesen Datenstand gibt es keinen Indikator mit Stadtteilwerten, der sich als Karte "
+            "zeigen ließe.", fontsize=9, va="center", color=grafik.FARBE_TEXT)
+    return fig
+
+
 def _raster(n: int, spalten: int, breite: float, panel_hoehe: float):
     spalten = max(1, min(spalten, n))
     reihen = math.ceil(n / spalten)
@@ -324,24 +338,26 @@ def kachelkarten(panels: Sequence[dict], stadtteile: pd.DataFrame, spalten: int 
     the maps.
     """
     lage = kacheln(stadtteile)
+    if not panels:
+        return _leer()
     spalten = max(1, min(spalten, len(panels)))
     reihen = math.ceil(len(panels) / spalten)
     # tile edge in inches: as wide as the panel allows, but the figure fits an A4 page
     kachel = min((breite / spalten - 0.3) / lage.spalten, ((hoehe_max - 0.35) / reihen - 1.0) / lage.zeilen)
     fig, axes = _raster(len(panels), spalten, breite, kachel * lage.zeilen + 1.0)
     gesperrt = unsicher = False
+    paare: list[tuple] = []  # (axes, label texts) for fitting the font size
     for ax, p in zip(axes, panels):
         texte = kachelkarte_zeichnen(ax, p["werte"], lage, p.get("einheit", ""), p.get("titel"),
                                      p.get("stadtwert"))
         w = _werte(p["werte"], lage.lage["stadtteil"])
         gesperrt |= bool(w["gesperrt"].any())
         unsicher |= bool((w["unsicher"] & ~w["gesperrt"]).any())
-        p["_texte"] = texte
+        paare.append((ax, texte))
     fig.text(0.0, 0.0, _hinweis(lage, gesperrt, unsicher), fontsize=7.5, color=grafik.FARBE_TEXT,
              ha="left", va="bottom", style="italic")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    for ax, p in zip(axes, panels):
-        _texte_einpassen(fig, ax, p.pop("_texte"), 0.88)
+    _texte_einpassen(fig, paare, 0.88)
     return fig
 
 
@@ -463,6 +479,8 @@ def choroplethe_zeichnen(
 def choroplethen(panels: Sequence[dict], grenzen, spalten: int = 2, breite: float = 7.0,
                  hoehe_max: float = 8.5):
     """Small multiples of choropleth maps (panels as in :func:`kachelkarten`)."""
+    if not panels:
+        return _leer()
     x0, y0, x1, y1 = grenzen.total_bounds
     verhaeltnis = (y1 - y0) / (x1 - x0) if x1 > x0 else 1.0
     if grenzen.crs is not None and grenzen.crs.is_geographic:

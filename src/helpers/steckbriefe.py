@@ -1,0 +1,480 @@
+"""District profiles (Stadtteilsteckbriefe) for the Anhang.
+
+One profile per district of ``stadtteile.csv``, generated, so another data folder
+gets its own: the key indicators (``kern: true``) against the city, the district's
+social-index class and flagged needs when Teil III computed them, and trends
+relative to the city. Everything is a pure function of the indicator table and the
+catalog; the notebook ``anhang_steckbriefe`` only calls them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from helpers import format as fmt
+from helpers import grafik
+from helpers.tabellen import STADT
+
+GLOSSAR = "glossar.qmd"  # chapter file of the glossary, relative to the Steckbriefe chapter
+ANKER_PRAEFIX = "ind-"
+#: A district counts as "günstiger"/"ungünstiger" beyond this many standard deviations of the
+#: district values (the same threshold as "deutlich" in the Teil II sentences).
+SCHWELLE_SD = 1.0
+
+
+# --------------------------------------------------------------------------- names and links
+
+
+def anker(indikator: str) -> str:
+    """Stable anchor of an indicator's glossary entry: ``ind-<id>``."""
+    return f"{ANKER_PRAEFIX}{indikator}"
+
+
+def glossar_link(indikator: str, text: str, glossar: str = GLOSSAR) -> str:
+    """Markdown link from a table cell to the indicator's glossary entry."""
+    return f"[{text}]({glossar}#{anker(indikator)})"
+
+
+def slug(name: str) -> str:
+    """ASCII identifier of a district name for heading anchors (``Östrich`` → ``oestrich``)."""
+    text = name.lower()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(a, b)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "stadtteil"
+
+
+def abschnitt_id(name: str) -> str:
+    """Heading id of a district's profile (``anhang-stadtteil-oestrich``)."""
+    return f"anhang-stadtteil-{slug(name)}"
+
+
+def _kurz(k) -> str:
+    kurz = k.get("kurztitel")
+    return str(kurz) if isinstance(kurz, str) and kurz.strip() else str(k["titel"])
+
+
+def kern_katalog(katalog_ind: pd.DataFrame) -> pd.DataFrame:
+    """Catalog rows of the key indicators, by Handlungsfeld, catalog order within."""
+    kern = katalog_ind["kern"].fillna(False).astype(bool)
+    k = katalog_ind[kern].copy()
+    k["_pos"] = range(len(k))
+    return k.sort_values(["handlungsfeld", "_pos"], kind="stable").drop(columns="_pos").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def datenjahre(ind: pd.DataFrame, ids: Sequence[str], jahr: int) -> dict[str, int]:
+    """The latest year up to ``jahr`` with values per indicator (elections are not held every year)."""
+    t = ind[ind["indikator"].isin(list(ids)) & (ind["jahr"] <= jahr)]
+    t = t[t["wert"].notna() | t["gesperrt"]]
+    return {i: int(j) for i, j in t.groupby("indikator")["jahr"].max().items()}
+
+
+def kennzahlen(ind: pd.DataFrame, katalog_ind: pd.DataFrame, stadtteil: str, jahr: int) -> pd.DataFrame:
+    """The key indicators of one district against the city in ``jahr``.
+
+    Columns: ``indikator``, ``titel``, ``kurztitel``, ``handlungsfeld``, ``einheit``,
+    ``richtung``, ``jahr``, ``wert``, ``stadt``, ``differenz``, ``gesperrt``, ``unsicher``.
+    Each indicator is taken in its latest year up to ``jahr`` (``jahr`` column), so
+    that turnout enters with the last election. Suppressed district values are NaN
+    with ``gesperrt`` True; indicators without a value are NaN with ``gesperrt`` False.
+    Absolute figures (no denominator) get no ``differenz``: a district's count is
+    not comparable with the city total.
+    """
+    k = kern_katalog(katalog_ind)
+    jahre = datenjahre(ind, k["id"], jahr)
+    t = ind[ind["indikator"].isin(k["id"])]
+    t = t[t["jahr"] == t["indikator"].map(jahre)]
+    d = t[t["stadtteil"] == stadtteil].set_index("indikator")
+    s = t[t["stadtteil"] == STADT].set_index("indikator")
+    zeilen = []
+    for _, r in k.iterrows():
+        i = r["id"]
+        wert = float(d.at[i, "wert"]) if i in d.index else np.nan
+        stadt = float(s.at[i, "wert"]) if i in s.index and not bool(s.at[i, "gesperrt"]) else np.nan
+        gesperrt = bool(d.at[i, "gesperrt"]) if i in d.index else False
+        absolut = pd.isna(r["nenner"])  # a district count is not comparable with the city total
+        zeilen.append({
+            "indikator": i, "titel": r["titel"], "kurztitel": _kurz(r), "handlungsfeld": int(r["handlungsfeld"]),
+            "einheit": r["einheit"], "richtung": r["richtung"], "jahr": jahre.get(i, jahr),
+            "wert": np.nan if gesperrt else wert, "stadt": stadt,
+            "differenz": np.nan if gesperrt or absolut else wert - stadt, "gesperrt": gesperrt,
+            "unsicher": bool(d.at[i, "unsicher"]) if i in d.index else False,
+        })
+    return pd.DataFrame(zeilen)
+
+
+def lage_text(differenz: float, richtung: str, sd: float | None, schwelle: float = SCHWELLE_SD) -> str:
+    """"günstiger" / "ungünstiger" / "ähnlich" from the difference to the city and the direction.
+
+    Only deviations beyond ``schwelle`` standard deviations ``sd`` of the district values
+    count. Neutral indicators, and indicators without a usable ``sd`` (NaN: too few
+    published values), get "–".
+    """
+    if richtung not in ("belastung", "vorteil") or differenz is None or not np.isfinite(differenz):
+        return fmt.FEHLT
+    if sd is None or not np.isfinite(sd) or sd <= 0:
+        return fmt.FEHLT
+    if abs(differenz) <= schwelle * sd:
+        return "ähnlich"
+    ungunst = differenz > 0 if richtung == "belastung" else differenz < 0
+    return "ungünstiger" if ungunst else "günstiger"
+
+
+MIN_WERTE_STREUUNG = 3  # fewer published district values give no usable standard deviation
+
+
+def streuung(ind: pd.DataFrame, ids: Sequence[str], jahr: int) -> pd.Series:
+    """Standard deviation (ddof = 1) of the published district values per indicator (years as in :func:`kennzahlen`).
+
+    NaN when fewer than :data:`MIN_WERTE_STREUUNG` district values are published.
+    """
+    jahre = datenjahre(ind, ids, jahr)
+    t = ind[ind["indikator"].isin(list(ids)) & (ind["stadtteil"] != STADT) & ~ind["gesperrt"] & ind["wert"].notna()]
+    t = t[t["jahr"] == t["indikator"].map(jahre)]
+    g = t.groupby("indikator")["wert"]
+    return g.std(ddof=1).where(g.count() >= MIN_WERTE_STREUUNG)
+
+
+def kennzahlen_markdown(tab: pd.DataFrame, stadtteil: str, sd: pd.Series,
+                        glossar: str | None = GLOSSAR, jahr: int | None = None, schwelle: float = SCHWELLE_SD) -> str:
+    """A district's key figures as a German table (suppressed "•", uncertain "°").
+
+    Columns: Handlungsfeld, Indikator (linked to the glossary; "Stand <year>" when
+    older than ``jahr``), unit, district value, city value, difference (percentage
+    points for shares) and the reading against the direction of the indicator
+    (:func:`lage_text` with the standard deviations ``sd``).
+    """
+    zeilen = []
+    for _, r in tab.iterrows():
+        stellen = fmt.stellen_fuer(r["einheit"])
+        titel = glossar_link(r["indikator"], r["titel"], glossar) if glossar else r["titel"]
+        if jahr is not None and r["jahr"] != jahr:
+            titel += f" (Stand {r['jahr']})"
+        if r["gesperrt"]:
+            abweichung = lage = fmt.GESPERRT
+        else:
+            abweichung = fmt.vorzeichen(r["differenz"], stellen)
+            if r["einheit"] == "%" and abweichung != fmt.FEHLT:
+                abweichung += " Pp."
+            lage = lage_text(r["differenz"], r["richtung"], sd.get(r["indikator"], np.nan), schwelle)
+        zeilen.append({
+            "HF": str(r["handlungsfeld"]),
+            "Indikator": titel,
+            "Einheit": r["einheit"],
+            stadtteil: fmt.zelle(r["wert"], r["gesperrt"], r["unsicher"], stellen),
+            STADT: fmt.zahl(r["stadt"], stellen),
+            "Abweichung": abweichung,
+            "Lage": lage,
+        })
+    df = pd.DataFrame(zeilen, columns=["HF", "Indikator", "Einheit", stadtteil, STADT, "Abweichung", "Lage"])
+    return fmt.markdown_tabelle(df, rechtsbuendig=[stadtteil, STADT, "Abweichung"])
+
+
+# --------------------------------------------------------------------------- choice of indicators
+
+
+def auswahl(ind: pd.DataFrame, katalog_ind: pd.DataFrame, jahr: int, n: int = 4,
+            bevorzugt: Sequence[str] = ()) -> list[str]:
+    """Rate indicators for maps and trend panels, at most one per Handlungsfeld.
+
+    Candidates are the key indicators with a denominator and a direction (else any
+    indicator with a denominator, for catalogs without such key indicators) that
+    have district values in ``jahr``. ``bevorzugt`` ids (e.g. the components of the
+    social index) come first. The rest are ordered: complete indicators (no suppressed
+    district value) before incomplete ones, then by how much the districts differ
+    (coefficient of variation of the published values).
+    """
+    nenner = katalog_ind["nenner"].notna()
+    kern = katalog_ind["kern"].fillna(False).astype(bool)
+    gerichtet = katalog_ind["richtung"] != "neutral"
+    t = ind[(ind["jahr"] == jahr) & (ind["stadtteil"] != STADT)]
+    veroeffentlicht = t[~t["gesperrt"] & t["wert"].notna()].groupby("indikator")["wert"]
+    cv = (veroeffentlicht.std(ddof=1) / veroeffentlicht.mean().abs()).replace([np.inf, -np.inf], np.nan)
+    gesperrt = t.groupby("indikator")["gesperrt"].sum()
+    for maske in (nenner & kern & gerichtet, nenner & gerichtet, nenner):
+        k = katalog_ind[maske]
+        kandidaten = [i for i in k["id"] if veroeffentlicht.size().get(i, 0) >= 2]
+        if kandidaten:
+            break
+    else:
+        return []
+    hf = katalog_ind.set_index("id")["handlungsfeld"]
+    vorne = [i for i in bevorzugt if i in kandidaten]
+    rest = sorted((i for i in kandidaten if i not in vorne),
+                  key=lambda i: (gesperrt.get(i, 0) > 0, -np.nan_to_num(cv.get(i, np.nan), nan=-1.0)))
+    gewaehlt: list[str] = []
+    felder: set[int] = set()
+    for i in vorne + rest:
+        if hf[i] in felder:
+            continue
+        gewaehlt.append(i)
+        felder.add(hf[i])
+        if len(gewaehlt) == n:
+            break
+    return gewaehlt
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def trend_jahre(ind: pd.DataFrame, ids: Sequence[str], bis: int | None = None) -> list[int]:
+    """The years in which the trend panels have values (up to ``bis``)."""
+    v = verhaeltnisse(ind, ids, bis)
+    return sorted(int(j) for j in v.loc[v["index"].notna(), "jahr"].unique())
+
+
+def verhaeltnisse(ind: pd.DataFrame, ids: Sequence[str], bis: int | None = None) -> pd.DataFrame:
+    """District value / city value × 100 per year (city = 100); suppressed values are NaN.
+
+    Columns: ``stadtteil``, ``jahr``, ``indikator``, ``index``, ``unsicher``. Years
+    after ``bis`` (the Berichtsjahr) are left out.
+    """
+    t = ind[ind["indikator"].isin(list(ids))]
+    if bis is not None:
+        t = t[t["jahr"] <= bis]
+    stadt = t[(t["stadtteil"] == STADT) & ~t["gesperrt"]].set_index(["jahr", "indikator"])["wert"]
+    d = t[t["stadtteil"] != STADT].copy()
+    bezug = pd.MultiIndex.from_frame(d[["jahr", "indikator"]]).map(stadt.to_dict().get)
+    bezug = pd.Series(bezug, index=d.index, dtype=float)
+    d["index"] = (d["wert"].where(~d["gesperrt"]) / bezug.where(bezug != 0)) * 100
+    d["unsicher"] = d["unsicher"].fillna(False).astype(bool) & d["index"].notna()
+    return d[["stadtteil", "jahr", "indikator", "index", "unsicher"]].reset_index(drop=True)
+
+
+def trend_raster(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str],
+                 reihenfolge: Sequence[str], bis: int | None = None, spalten: int = 4, breite: float = 7.0):
+    """Small multiples: one panel per district, the chosen indicators relative to the city.
+
+    Each line is the district value divided by the city value (city = 100, the dashed
+    line) up to ``bis``; all panels share one y axis, so districts can be compared.
+    Uncertain values (small denominator) are drawn as hollow markers, suppressed
+    values leave gaps. The legend sits in the first free panel or under the grid.
+    """
+    v = verhaeltnisse(ind, ids, bis)
+    kat = katalog_ind.set_index("id")
+    namen = list(reihenfolge)
+    reihen = math.ceil(len(namen) / spalten)
+    frei = reihen * spalten - len(namen)
+    unten = 0 if frei else 0.5  # room for the legend under the grid
+    fig, axes = plt.subplots(reihen, spalten, figsize=(breite, 1.55 * reihen + unten),
+                             sharex=True, sharey=True, squeeze=False)
+    farben = dict(zip(ids, grafik.PALETTE))
+    marker = dict(zip(ids, ["o", "s", "^", "D", "v", "P"]))
+    werte = v["index"].dropna()
+    lo = min(float(werte.min()) if len(werte) else 100, 100)
+    hi = max(float(werte.max()) if len(werte) else 100, 100)
+    rand = (hi - lo) * 0.08 or 10
+    jahre = sorted(v.loc[v["index"].notna(), "jahr"].unique())
+    for ax, name in zip(axes.flat, namen):
+        g = v[v["stadtteil"] == name]
+        ax.axhline(100, color=grafik.FARBE_STADT, linestyle="--", linewidth=1.0, zorder=1)
+        for i in ids:
+            r = g[g["indikator"] == i].sort_values("jahr")
+            ax.plot(r["jahr"], r["index"], color=farben[i], linewidth=1.5, marker=marker[i],
+                    markersize=2.8, zorder=3)
+            u = r[r["unsicher"]]
+            if len(u):
+                ax.plot(u["jahr"], u["index"], linestyle="none", marker=marker[i], markersize=3.6,
+                        markerfacecolor="white", markeredgecolor=farben[i], markeredgewidth=1.0, zorder=4)
+        ax.set_title(name, fontsize=8.5, loc="left", fontweight="bold")
+        ax.grid(axis="y")
+        ax.grid(axis="x", visible=False)
+        ax.tick_params(labelsize=7)
+    for ax in axes.flat[len(namen):]:
+        ax.axis("off")
+    # panels without a panel below them get year labels too
+    for k, ax in enumerate(axes.flat[:len(namen)]):
+        if k + spalten >= len(namen):
+            ax.xaxis.set_tick_params(labelbottom=True)
+    ax0 = axes.flat[0]
+    ax0.set_ylim(lo - rand, hi + rand)
+    ax0.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+    for ax in axes.flat:
+        grafik.deutsche_achse(ax, "y", 0)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _p: str(int(round(x)))))
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Gesamtstadt = 100", fontsize=7)
+    handles = [plt.Line2D([], [], color=farben[i], marker=marker[i], markersize=3.5, linewidth=1.5,
+                          label=_kurz(kat.loc[i])) for i in ids]
+    handles.append(plt.Line2D([], [], color=grafik.FARBE_STADT, linestyle="--", linewidth=1.0,
+                              label="Gesamtstadt"))
+    if v["unsicher"].any():
+        handles.append(plt.Line2D([], [], linestyle="none", marker="o", markersize=3.6, markerfacecolor="white",
+                                  markeredgecolor=grafik.FARBE_TEXT, label=f"unsicher ({fmt.UNSICHER})"))
+    if frei:
+        leg_ax = axes.flat[len(namen)]
+        leg_ax.legend(handles=handles, loc="center left", fontsize=7.5, frameon=False,
+                      title="Indikator", title_fontsize=7.5, alignment="left")
+        fig.tight_layout(h_pad=0.8, w_pad=0.6)
+    else:
+        fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 3), fontsize=7.5, frameon=False,
+                   bbox_to_anchor=(0.5, 0.0))
+        fig.tight_layout(rect=(0, unten / (1.55 * reihen + unten), 1, 1), h_pad=0.8, w_pad=0.6)
+    if len(jahre) > 1:
+        ax0.set_xlim(jahre[0] - 0.4, jahre[-1] + 0.4)
+    return fig
+
+
+# --------------------------------------------------------------------------- index and needs
+
+
+def index_satz(si: pd.DataFrame | None, stadtteil: str) -> str | None:
+    """Sentence on the district's social-index class (from :func:`helpers.sozialindex.sozialindex`)."""
+    if si is None:
+        return None
+    z = si[si["stadtteil"] == stadtteil]
+    if z.empty:
+        return None
+    z = z.iloc[0]
+    n = int(si["index"].notna().sum())
+    if pd.isna(z["index"]):
+        return ("Sozialindex: keine Angabe (mindestens ein Bestandteil des Index ist für diesen Stadtteil "
+                "gesperrt oder fehlt).")
+    satz = (f"Sozialindex: Statusklasse „{z['klasse']}“ (Indexwert {fmt.vorzeichen(z['index'], 2)}, "
+            f"Rang {int(z['rang'])} von {n}; Rang 1 = niedrigster sozialer Status)")
+    dk = z.get("dynamik_klasse")
+    if isinstance(dk, str) and dk and dk != "keine Angabe":
+        satz += f", Dynamikklasse „{dk}“"
+    return satz + "."
+
+
+def bedarfe_markdown(treffer: pd.DataFrame | None, stadtteil: str, handlungsfelder: pd.DataFrame) -> str | None:
+    """The district's flagged needs per Handlungsfeld with their reasons, or a sentence when there are none.
+
+    When several rules fire for the same indicator (e.g. "deutlich" and "sehr viel
+    ungünstiger"), only the reason of the highest level is listed.
+    """
+    if treffer is None:
+        return None
+    t = treffer[treffer["stadtteil"] == stadtteil]
+    if t.empty:
+        return "Handlungsbedarf: Nach dem Regelwerk in Teil III ist für diesen Stadtteil kein Handlungsbedarf markiert."
+    titel = handlungsfelder.set_index("nr")["titel"]
+    zeilen = ["Handlungsbedarf nach dem Regelwerk in Teil III:", ""]
+    for hf, g in t.groupby("handlungsfeld", sort=True):
+        stufe = "hoher" if int(g["stufe"].max()) >= 2 else "erhöhter"
+        g = g.sort_values("stufe", ascending=False, kind="stable")
+        mit = g[g["indikator"].astype(str) != ""].drop_duplicates("indikator")
+        ohne = g[g["indikator"].astype(str) == ""]
+        zeilen.append(f"- **{titel.get(hf, f'Handlungsfeld {hf}')}:** {stufe} Handlungsbedarf")
+        for b in dict.fromkeys(pd.concat([ohne, mit])["begruendung"].astype(str)):
+            zeilen.append(f"    - {b}")
+    return "\n".join(zeilen)
+
+
+# --------------------------------------------------------------------------- the profiles
+
+
+def steckbrief(
+    ind: pd.DataFrame,
+    katalog,
+    stadtteile: pd.DataFrame,
+    stadtteil: str,
+    jahr: int,
+    bevoelkerung: str | None = None,
+    si: pd.DataFrame | None = None,
+    treffer: pd.DataFrame | None = None,
+    glossar: str | None = GLOSSAR,
+    ebene: int = 2,
+    schwelle: float = SCHWELLE_SD,
+) -> str:
+    """The Markdown profile of one district: heading, key data, index, needs, table."""
+    zeile = stadtteile[stadtteile["name"] == stadtteil].iloc[0]
+    teile = [f"{'#' * ebene} {stadtteil} {{#{abschnitt_id(stadtteil)}}}", ""]
+    fakten = [f"Schlüssel {zeile['schluessel']}"]
+    if bevoelkerung is not None:
+        b = ind[(ind["indikator"] == bevoelkerung) & (ind["jahr"] == jahr)].set_index("stadtteil")
+        if stadtteil in b.index and STADT in b.index:
+            if bool(b.at[stadtteil, "gesperrt"]):
+                fakten.append(f"Einwohnerinnen und Einwohner am {fmt.stichtag(jahr)}: {fmt.GESPERRT}")
+            else:
+                w, s = b.at[stadtteil, "wert"], b.at[STADT, "wert"]
+                fakten.append(f"{fmt.zahl(w)} Einwohnerinnen und Einwohner am {fmt.stichtag(jahr)} "
+                              f"({fmt.prozent(w / s * 100)} der Gesamtstadt)")
+    teile += ["; ".join(fakten) + ".", ""]
+    satz = index_satz(si, stadtteil)
+    if satz:
+        teile += [satz, ""]
+    bedarf = bedarfe_markdown(treffer, stadtteil, katalog.handlungsfelder)
+    if bedarf:
+        teile += [bedarf, ""]
+    tab = kennzahlen(ind, katalog.indikatoren, stadtteil, jahr)
+    sd = streuung(ind, tab["indikator"], jahr)
+    teile += [kennzahlen_markdown(tab, stadtteil, sd, glossar, jahr, schwelle), "",
+              f": Kernindikatoren in {stadtteil} und in der Gesamtstadt am {fmt.stichtag(jahr)}", ""]
+    return "\n".join(teile)
+
+
+def steckbriefe(ind: pd.DataFrame, katalog, stadtteile: pd.DataFrame, jahr: int, **kw) -> str:
+    """The profiles of all districts in the order of ``stadtteile.csv``."""
+    return "\n".join(steckbrief(ind, katalog, stadtteile, n, jahr, **kw) for n in stadtteile["name"])
+
+
+def teil3(ctx):
+    """Social index and flagged needs of the Berichtsjahr, as Teil III computes them.
+
+    Reads ``regeln/sozialindex.yml`` and ``regeln/bedarfe.yml`` (data folder first, then
+    ``<repo>/data/regeln``). Returns ``(index, treffer, status_ids)``; ``(None, None, [])``
+    when the index rules are absent, ``treffer`` None when the needs rules are absent.
+    """
+    from helpers import bedarfe, sozialindex, vergleich
+    from helpers.anhang import regel_datei
+
+    pfad_index = regel_datei(ctx.ordner, "sozialindex.yml")
+    if pfad_index is None:
+        return None, None, []
+    kat = ctx.katalog.indikatoren
+    cfg = sozialindex.lade_regeln(pfad_index)
+    sozialindex.pruefe_regeln(cfg, pfad_index.name, kat)
+    si = sozialindex.sozialindex(ctx.indikatoren, kat, cfg, ctx.jahr, ctx.reihenfolge)
+    status_ids = [e["id"] for e in cfg["status"]["indikatoren"]]
+    pfad_bedarfe = regel_datei(ctx.ordner, "bedarfe.yml")
+    if pfad_bedarfe is None:
+        return si, None, status_ids
+    regeln = bedarfe.lade_regeln(pfad_bedarfe, kat, ctx.katalog.handlungsfelder["nr"].tolist())
+    std = vergleich.standardisieren(ctx.indikatoren, kat, ctx.jahr,
+                                    bedarfe.benoetigte_indikatoren(regeln, kat), ctx.reihenfolge)
+    return si, bedarfe.anwenden(regeln, std, si, kat), status_ids
+
+
+def karten_panels(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str], jahr: int) -> list[dict]:
+    """One map panel per indicator (values of ``jahr``, unit, short title, city value) for :mod:`helpers.karten`."""
+    kat = katalog_ind.set_index("id")
+    panels = []
+    for i in ids:
+        t = ind[(ind["indikator"] == i) & (ind["jahr"] == jahr)]
+        stadt = t[(t["stadtteil"] == STADT) & ~t["gesperrt"]]["wert"]
+        panels.append({"werte": t[t["stadtteil"] != STADT], "einheit": kat.at[i, "einheit"],
+                       "titel": _kurz(kat.loc[i]), "stadtwert": float(stadt.iloc[0]) if len(stadt) else None})
+    return panels
+
+
+def bevoelkerungs_indikator(katalog_ind: pd.DataFrame) -> str | None:
+    """The population indicator for the profiles' first line.
+
+    ``bevoelkerung`` if the catalog has it, else the first key indicator without a
+    denominator counting persons in the lowest Handlungsfeld (the demography field).
+    """
+    if (katalog_ind["id"] == "bevoelkerung").any():
+        return "bevoelkerung"
+    k = kern_katalog(katalog_ind)
+    k = k[k["nenner"].isna() & (k["einheit"] == "Personen")]
+    return None if k.empty else str(k.iloc[0]["id"])
+
+
+def quellen_text(katalog_ind: pd.DataFrame, ids: Sequence[str]) -> str:
+    """The sources of some indicators, each named once (``"A; B; C"``)."""
+    kat = katalog_ind.set_index("id")
+    teile = [q.strip() for i in ids for q in str(kat.at[i, "quelle"]).split(";") if q.strip()]
+    return "; ".join(dict.fromkeys(teile))
