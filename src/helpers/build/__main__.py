@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from helpers.build import quarto
-from helpers.build.book import referenced_notebooks
-from helpers.build.config import load_book, read_chapter
+from helpers.build.book import chapter_source, referenced_notebooks
+from helpers.build.config import load_book
 from helpers.build.embed import find_embeds, find_cell, render_cell
 from helpers.build.errors import BuildError
 from helpers.build.notebooks import cell_label, cell_options
@@ -143,7 +143,7 @@ def check_embeds(root: Path, path: Path, executed) -> list[str]:
     book = load_book(root)
     problems = []
     for entry in book.chapters:
-        _, body = read_chapter(book, entry)
+        _, body = chapter_source(book, entry)
         for embed in find_embeds(body, book.source(entry).parent):
             if embed.notebook != path:
                 continue

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from helpers.build import callouts, crossref
+from helpers.build import callouts, crossref, shortcodes
 from helpers.build.config import Book, ChapterEntry, chapter_title, read_chapter
 from helpers.build.embed import find_embeds, resolve_embeds
 from helpers.build.errors import BuildError
@@ -46,11 +46,19 @@ class Chapter:
         return self.entry.html_path
 
 
+def chapter_source(book: Book, entry: ChapterEntry) -> tuple[dict, str]:
+    """Front matter and body of a chapter with its ``include`` shortcodes expanded."""
+    meta, body = read_chapter(book, entry)
+    body = shortcodes.expand_includes(body, book.source(entry).parent, entry.path)
+    shortcodes.check_supported(body, entry.path)
+    return meta, body
+
+
 def referenced_notebooks(book: Book) -> list[Path]:
     """Notebooks that chapters embed, in order of first use (resolved paths)."""
     found: dict[Path, None] = {}
     for entry in book.chapters:
-        _, body = read_chapter(book, entry)
+        _, body = chapter_source(book, entry)
         for embed in find_embeds(body, book.source(entry).parent):
             found.setdefault(embed.notebook, None)
     return list(found)
@@ -71,7 +79,7 @@ def prepare(book: Book, notebooks: Mapping[Path, object], out: Path) -> tuple[li
     """Read, embed and number every chapter; return the chapters and all reference targets."""
     sources = []
     for entry in book.chapters:
-        meta, body = read_chapter(book, entry)
+        meta, body = chapter_source(book, entry)
         title = chapter_title(meta, body)
         if title is None:
             raise BuildError(f"{entry.path}: keine Kapitelüberschrift ('# Titel') und kein 'title' im YAML-Kopf.")
@@ -95,7 +103,12 @@ def prepare(book: Book, notebooks: Mapping[Path, object], out: Path) -> tuple[li
         body, floats = crossref.number_floats(body, chapter=entry.path, number=number)
         chapters.append(Chapter(entry, number, title, found[0].attrs.id, body, found))
         targets += sections + floats
-    return chapters, crossref.index_targets(targets)
+    index = crossref.index_targets(targets)
+    # Report every unresolved reference of the book at once, not just the first chapter's.
+    missing = {c.entry.path: m for c in chapters if (m := crossref.missing_refs(c.body, index))}
+    if missing:
+        raise BuildError(crossref.unresolved_message(missing, index))
+    return chapters, index
 
 
 # --- HTML: one page per chapter ---------------------------------------------------------------
@@ -128,7 +141,7 @@ def page_markdown(chapter: Chapter, chapters: list[Chapter], targets: Mapping[st
     body = crossref.resolve_refs(chapter.body, targets, target_href, chapter=chapter.entry.path)
     body = crossref.rewrite_chapter_links(body, chapter=chapter.entry.path, href=chapter_href)
     body = body.replace(f"{ROOT}/", relative_root(here))
-    return callouts.render(body, "html")
+    return callouts.render(shortcodes.render_pagebreaks(body, "html"), "html")
 
 
 # --- DOCX and PDF: the whole book in one document ---------------------------------------------
@@ -154,7 +167,7 @@ def book_markdown(chapters: list[Chapter], targets: Mapping[str, crossref.Target
         body = crossref.resolve_refs(chapter.body, targets, lambda t: f"#{t.label}", chapter=chapter.entry.path)
         body = crossref.rewrite_chapter_links(body, chapter=chapter.entry.path, href=chapter_href)
         body = body.replace(f"{ROOT}/", "")
-        blocks.append(callouts.render(body, fmt))
+        blocks.append(callouts.render(shortcodes.render_pagebreaks(body, fmt), fmt))
     return "\n\n".join(b.strip("\n") for b in blocks) + "\n"
 
 

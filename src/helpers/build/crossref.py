@@ -267,27 +267,33 @@ def resolve_refs(
     ``href`` gives the link target for a target (page and anchor in HTML, ``#label`` in a
     single-file book). All unresolved references are reported together.
     """
-    missing: list[str] = []
+    missing = missing_refs(body, targets)
+    if missing:
+        raise BuildError(unresolved_message({chapter: missing}, targets))
 
     def link(match: re.Match) -> str:
-        target = targets.get(match.group("label"))
-        if target is None:
-            missing.append(match.group("label"))
-            return match.group(0)
+        target = targets[match.group("label")]
         return f"[{ref_text(target, bare=bool(match.group('minus')))}]({href(target)})"
 
-    def replace(prose: str) -> str:
-        return REF_RE.sub(link, BRACKET_REF_RE.sub(link, prose))
+    return map_prose(body, lambda prose: REF_RE.sub(link, BRACKET_REF_RE.sub(link, prose)))
 
-    result = map_prose(body, replace)
-    if missing:
-        lines = []
-        for label in dict.fromkeys(missing):
+
+def missing_refs(body: str, targets: Mapping[str, Target]) -> list[str]:
+    """Labels referenced in ``body`` that have no target, in order, each once."""
+    found: list[str] = []
+    map_prose(body, lambda prose: found.extend(m.group("label") for m in REF_RE.finditer(prose)) or prose)
+    return [label for label in dict.fromkeys(found) if label not in targets]
+
+
+def unresolved_message(missing: Mapping[str, list[str]], targets: Mapping[str, Target]) -> str:
+    """German report of unresolved references per chapter, with a guess for typos."""
+    lines = ["Verweise ohne Ziel:"]
+    for chapter, labels in missing.items():
+        for label in labels:
             close = difflib.get_close_matches(label, list(targets), n=1)
-            lines.append(f"  @{label}" + (f" (gemeint: @{close[0]}?)" if close else ""))
-        raise BuildError(f"{chapter}: Verweise ohne Ziel:\n" + "\n".join(lines)
-                         + "\nJedes @fig-/@tbl-/@sec-Label braucht eine Abbildung, Tabelle oder Überschrift mit diesem label.")
-    return result
+            lines.append(f"  {chapter}: @{label}" + (f" (gemeint: @{close[0]}?)" if close else ""))
+    lines.append("Jedes @fig-/@tbl-/@sec-Label braucht eine Abbildung, Tabelle oder Überschrift mit diesem label.")
+    return "\n".join(lines)
 
 
 def rewrite_chapter_links(

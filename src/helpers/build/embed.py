@@ -13,6 +13,7 @@ Numbers ("Abbildung 3.1") are added later by ``crossref``.
 from __future__ import annotations
 
 import base64
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -75,7 +76,8 @@ def resolve_embeds(
         nb = notebooks.get(embed.notebook)
         if nb is None:
             raise BuildError(f"{where}\nDas Notebook {embed.notebook.name} gibt es nicht "
-                             f"(gesucht: {embed.notebook}). Bitte den Pfad relativ zum Kapitel prüfen.")
+                             f"(gesucht: {embed.notebook}). Der Pfad gilt relativ zum Kapitel"
+                             f"{path_hint(embed.notebook.name, chapter_dir)}.")
         cell = find_cell(nb, embed.label)
         if cell is None:
             labels = ", ".join(all_labels(nb)) or "keine"
@@ -88,6 +90,15 @@ def resolve_embeds(
         return f"\n\n{markdown.strip()}\n\n"
 
     return map_prose(text, lambda prose: EMBED_RE.sub(replace, prose))
+
+
+def path_hint(name: str, chapter_dir: Path) -> str:
+    """", richtig wäre: ../../notebooks/x.ipynb" when a ``notebooks/<name>`` exists further up."""
+    for folder in (chapter_dir, *chapter_dir.parents):
+        candidate = folder / "notebooks" / name
+        if candidate.is_file():
+            return f"; richtig wäre: {Path(os.path.relpath(candidate, chapter_dir)).as_posix()}"
+    return ""
 
 
 def find_cell(nb, label: str):

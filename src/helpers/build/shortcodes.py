@@ -1,0 +1,54 @@
+"""Quarto shortcodes other than ``embed``: ``include`` and ``pagebreak``.
+
+``{{< include _teil.qmd >}}`` pastes another file in (path relative to the including
+file, recursively), as Quarto does before anything else. Any other shortcode is a build
+error rather than text left in the book.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpers.build.config import split_front_matter
+from helpers.build.errors import BuildError
+from helpers.build.markdown import map_prose
+
+SHORTCODE_RE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<args>[^>]*?)\s*>\}\}")
+INCLUDE_RE = re.compile(r"\{\{<\s*include\s+(?P<path>[^\s>]+)\s*>\}\}")
+SUPPORTED = {"embed", "include", "pagebreak"}
+PAGEBREAK = {
+    "html": "",
+    "docx": '```{=openxml}\n<w:p><w:r><w:br w:type="page"/></w:r></w:p>\n```',
+    "typst": "```{=typst}\n#pagebreak(weak: true)\n```",
+}
+
+
+def expand_includes(body: str, base: Path, where: str, depth: int = 0) -> str:
+    """Replace ``{{< include file >}}`` with the file's Markdown (front matter removed)."""
+    if depth > 10:
+        raise BuildError(f"{where}: include-Shortcodes sind zu tief verschachtelt (Zyklus?).")
+
+    def replace(match: re.Match) -> str:
+        path = (base / match.group("path")).resolve()
+        if not path.is_file():
+            raise BuildError(f"{where}: {match.group(0)} – die Datei {path} gibt es nicht.")
+        _, text = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+        return expand_includes(text, path.parent, where, depth + 1)
+
+    return map_prose(body, lambda prose: INCLUDE_RE.sub(replace, prose))
+
+
+def check_supported(body: str, where: str) -> None:
+    """Fail on shortcodes the build cannot render (instead of leaving ``{{<`` in the book)."""
+    unknown: list[str] = []
+    map_prose(body, lambda prose: unknown.extend(m.group(0) for m in SHORTCODE_RE.finditer(prose)
+                                                 if m.group("name") not in SUPPORTED) or prose)
+    if unknown:
+        raise BuildError(f"{where}: diese Shortcodes unterstützt der Build ohne Quarto nicht: "
+                         + ", ".join(dict.fromkeys(unknown)))
+
+
+def render_pagebreaks(body: str, fmt: str) -> str:
+    """``{{< pagebreak >}}`` for ``fmt`` ("html", "docx", "typst")."""
+    return map_prose(body, lambda prose: re.sub(r"\{\{<\s*pagebreak\s*>\}\}", PAGEBREAK[fmt], prose))

@@ -1,0 +1,437 @@
+"""The book build (python -m helpers.build) end to end, on the fixture book tests/buchtest/.
+
+The fixture has two parts, an appendix and one small notebook (figure, table, computed
+sentence) that needs no project data. The test marked ``slow`` builds the real book.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import docx
+import nbformat
+import pypdf
+import pytest
+import yaml
+
+from helpers.build import callouts
+from helpers.build.errors import BuildError
+from helpers.build.pipeline import staging
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).resolve().parent / "buchtest"
+LEFTOVERS = ["{{<", "?@", "@fig-", "@tbl-"]
+
+
+# --- running the build ------------------------------------------------------------------------
+
+def run_build(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m helpers.build`` in ``root`` (as a user would call it)."""
+    return subprocess.run([sys.executable, "-m", "helpers.build", *args], cwd=root, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=1800)
+
+
+def copy_fixture(target: Path) -> Path:
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("_book*", ".cache"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture book built once with the Python engine: ``(root, output folder, result)``."""
+    root = copy_fixture(tmp_path_factory.mktemp("buch") / "buchtest")
+    result = run_build(root, "--engine", "python", "--output", str(root / "ausgabe"))
+    assert result.returncode == 0, result.stderr
+    return root, root / "ausgabe", result
+
+
+# --- reading the outputs ----------------------------------------------------------------------
+
+class _Page(HTMLParser):
+    """Text, links, image sources/alt texts and ids of one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.links, self.images, self.ids = [], [], [], set()
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("link", "script") and (attrs.get("href") or attrs.get("src")):
+            self.links.append(attrs.get("href") or attrs.get("src"))
+        if tag == "img":
+            self.images.append((attrs.get("src"), attrs.get("alt")))
+            self.links.append(attrs.get("src"))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse_page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def normalize(text: str) -> str:
+    """Whitespace collapsed, typographic quotes and dashes unified (pandoc's smart typography)."""
+    text = re.sub(r"[„“”\"]", '"', text).replace("’", "'").replace("\u00ad", "")
+    return " ".join(text.split())
+
+
+def html_text(out: Path) -> str:
+    return normalize(" ".join(" ".join(parse_page(p).text) for p in sorted(out.rglob("*.html"))))
+
+
+def pdf_text(pdf: Path) -> str:
+    reader = pypdf.PdfReader(str(pdf))
+    return normalize(" ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return normalize(" ".join(parts))
+
+
+# --- what the book must contain ---------------------------------------------------------------
+
+def expected_titles(root: Path) -> tuple[list[str], list[str]]:
+    """Part titles and chapter titles, read from _quarto.yml and the chapter files themselves."""
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))["book"]
+    parts, files = [], []
+    for item in config["chapters"]:
+        if isinstance(item, dict):
+            parts.append(item["part"])
+            files += item["chapters"]
+        else:
+            files.append(item)
+    files += config.get("appendices", [])
+    return parts, [chapter_title(root / f) for f in files]
+
+
+def chapter_title(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    front = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    if front and (yaml.safe_load(front.group(1)) or {}).get("title"):
+        return str(yaml.safe_load(front.group(1))["title"])
+    heading = re.search(r"^# (.+?)\s*(\{[^}]*\})?\s*$", text, re.M)
+    assert heading, f"{path}: kein Titel"
+    return re.sub(r"[*_`]", "", heading.group(1))
+
+
+def check_book(root: Path, out: Path, output_file: str) -> None:
+    """The checks of issue 2 for a built book in ``out``."""
+    pdf, word = out / f"{output_file}.pdf", out / f"{output_file}.docx"
+    assert (out / "index.html").is_file() and pdf.is_file() and word.is_file()
+
+    reader = pypdf.PdfReader(str(pdf))
+    assert len(reader.pages) > 0
+    document = docx.Document(str(word))
+
+    texts = {"HTML": html_text(out), "PDF": pdf_text(pdf), "DOCX": docx_text(word)}
+    parts, chapters = expected_titles(root)
+    for fmt, text in texts.items():
+        for title in parts + chapters:
+            assert normalize(title) in text, f"{fmt}: '{title}' fehlt"
+
+    # The embedded figure is in every format: an <img> with alt text, an image in the DOCX and the PDF.
+    images = [img for page in out.rglob("*.html") for img in parse_page(page).images]
+    assert images and all(alt and alt.strip() for _, alt in images), "HTML: Bild ohne Alternativtext"
+    assert document.inline_shapes and any(n.startswith("word/media/") for n in zipfile.ZipFile(word).namelist())
+    assert sum(len(page.images) for page in reader.pages) >= 1, "PDF: keine Abbildung"
+
+    raw_html = " ".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    for fmt, text in {**texts, "HTML-Quelltext": raw_html}.items():
+        for leftover in LEFTOVERS:
+            assert leftover not in text, f"{fmt} enthält noch '{leftover}'"
+
+    check_html_links(out)
+
+
+def check_html_links(out: Path) -> None:
+    """Every relative link, image and script of every page points to an existing file (and id)."""
+    pages = {p: parse_page(p) for p in out.rglob("*.html")}
+    broken = []
+    for page, parsed in pages.items():
+        for link in parsed.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.is_file():
+                broken.append(f"{page.relative_to(out)} -> {link}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else parse_page(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{page.relative_to(out)} -> {link} (Anker fehlt)")
+    assert not broken, "Kaputte Links:\n" + "\n".join(broken)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- the fixture book -------------------------------------------------------------------------
+
+def test_fixture_book_builds_all_formats(built):
+    root, out, _ = built
+    check_book(root, out, "testbuch")
+
+
+def test_pages_at_quarto_paths_with_navigation_and_search(built):
+    _, out, _ = built
+    for page in ["index.html", "kapitel/eins.html", "kapitel/zwei.html", "kapitel/drei.html", "anhang/methoden.html"]:
+        html = (out / page).read_text(encoding="utf-8")
+        assert '<html lang="de">' in html
+        assert 'class="seitenleiste"' in html and 'class="blaettern"' in html
+    zwei = (out / "kapitel/zwei.html").read_text(encoding="utf-8")
+    assert 'rel="prev" href="eins.html"' in zwei and 'rel="next" href="drei.html"' in zwei
+    assert zwei.index("Teil I Grundlagen") < zwei.index("Teil II Ergebnisse") < zwei.index("Anhang A")
+    assert "suchindex.js" in zwei and (out / "search.json").is_file()
+    assert "Zusammen zählen die drei Bezirke" in (out / "search.json").read_text(encoding="utf-8")
+
+
+def test_numbers_and_references_in_german(built):
+    _, out, _ = built
+    eins = html_text_of(out / "kapitel/eins.html")
+    assert "Abbildung 1.1: Werte nach Bezirk" in eins and "Tabelle 1.1: Werte nach Bezirk" in eins
+    zwei = (out / "kapitel/zwei.html").read_text(encoding="utf-8")
+    assert '<a href="eins.html#fig-balken">Abbildung 1.1</a>' in zwei
+    assert '<a href="drei.html#sec-drei-details">Abschnitt 3.1</a>' in zwei
+    methoden = html_text_of(out / "anhang/methoden.html")
+    assert "Anhang A — Methoden" in methoden and "Tabelle A.1: Regeln der Geheimhaltung" in methoden
+    pdf = pdf_text(out / "testbuch.pdf")
+    assert "Abbildung 1.1: Werte nach Bezirk" in pdf and "Tabelle A.1" in pdf
+    text = docx_text(out / "testbuch.docx")
+    assert "Abbildung 1.1: Werte nach Bezirk" in text and "Anhang A — Methoden" in text
+
+
+def html_text_of(page: Path) -> str:
+    return normalize(" ".join(parse_page(page).text))
+
+
+def test_docx_has_part_paragraphs_before_their_first_chapter(built):
+    _, out, _ = built
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(str(out / "testbuch.docx")).paragraphs]
+    for part, chapter in [("Teil I Grundlagen", "1 Erstes Kapitel"), ("Teil II Ergebnisse", "3 Drittes Kapitel"),
+                          ("Anhang", "Anhang A — Methoden")]:
+        index = paragraphs.index(("Teil", part))
+        assert paragraphs[index + 1] == ("Heading 1", chapter)
+
+
+def test_progress_and_summary(built):
+    _, _, result = built
+    assert "Notebook beispiel.ipynb" in result.stderr
+    for step in ("HTML", "DOCX", "PDF"):
+        assert re.search(rf"\[\s*[\d,]+ s\] {step}", result.stderr), result.stderr
+    assert "Fertig in" in result.stdout and "testbuch.pdf" in result.stdout and "KB" in result.stdout
+
+
+def test_executed_copy_kept_in_cache_and_source_notebook_untouched(built):
+    root, _, _ = built
+    executed = nbformat.read(root / ".cache/notebooks/notebooks/beispiel.ipynb", as_version=4)
+    assert any(cell.get("outputs") for cell in executed.cells)
+    source = nbformat.read(root / "notebooks/beispiel.ipynb", as_version=4)
+    assert not any(cell.get("outputs") for cell in source.cells if cell.cell_type == "code")
+
+
+def inject(root: Path, source: str, position: int = 2) -> None:
+    path = root / "notebooks/beispiel.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(position, nbformat.v4.new_code_cell(source))
+    nbformat.write(nb, path)
+
+
+def test_failing_notebook_stops_build_and_leaves_output_unchanged(tmp_path):
+    root = copy_fixture(tmp_path / "buchtest")
+    out = root / "_book"
+    out.mkdir()
+    (out / "index.html").write_text("<p>das alte Buch</p>", encoding="utf-8")
+    (out / "alt.pdf").write_bytes(b"%PDF alt")
+    before = snapshot(out)
+    inject(root, "summe = 1\nergebnis = summe / 0  # absichtlich")
+
+    result = run_build(root, "--engine", "python")
+
+    assert result.returncode != 0
+    assert "beispiel.ipynb" in result.stderr
+    assert "Zelle 3" in result.stderr and "ZeroDivisionError" in result.stderr
+    assert "ergebnis = summe / 0" in result.stderr  # the failing cell's code
+    assert "\x1b[" not in result.stderr  # no ANSI colours
+    assert "helpers/build" not in result.stderr.replace("\\", "/")  # no traceback of the build itself
+    assert snapshot(out) == before
+    assert not list(root.glob("_book.tmp*"))
+
+
+def test_bad_embed_names_chapter_notebook_and_label(tmp_path):
+    root = copy_fixture(tmp_path / "buchtest")
+    chapter = root / "kapitel/drei.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< embed ../notebooks/beispiel.ipynb#fig-fehlt >}}\n",
+                       encoding="utf-8")
+    result = run_build(root, "--engine", "python")
+    assert result.returncode == 1
+    assert "kapitel/drei.qmd" in result.stderr and "fig-fehlt" in result.stderr and "beispiel.ipynb" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "_book").exists()
+
+
+def test_unresolved_references_of_all_chapters_reported_together(tmp_path):
+    """A book without notebooks: no kernel needed."""
+    root = tmp_path / "buch"
+    (root / "k").mkdir(parents=True)
+    (root / "_quarto.yml").write_text(
+        "book:\n  title: Kurz\n  chapters:\n    - index.qmd\n    - part: Teil I Eins\n      chapters: [k/a.qmd, k/b.qmd]\n",
+        encoding="utf-8")
+    (root / "index.qmd").write_text("# Start {.unnumbered}\n\nSiehe @sec-a.\n", encoding="utf-8")
+    (root / "k/a.qmd").write_text("# A {#sec-a}\n\nSiehe @fig-gibtsnicht.\n", encoding="utf-8")
+    (root / "k/b.qmd").write_text("# B\n\nUnd @tbl-auchnicht, aber @sec-a.\n", encoding="utf-8")
+    result = run_build(root, "--engine", "python")
+    assert result.returncode == 1
+    assert "k/a.qmd: @fig-gibtsnicht" in result.stderr and "k/b.qmd: @tbl-auchnicht" in result.stderr
+    assert "Traceback" not in result.stderr
+    (root / "k/a.qmd").write_text("# A {#sec-a}\n", encoding="utf-8")
+    (root / "k/b.qmd").write_text("# B\n\nSiehe @sec-a.\n", encoding="utf-8")
+    result = run_build(root, "--engine", "python")
+    assert result.returncode == 0, result.stderr
+    assert '<a href="a.html#sec-a">Kapitel 1</a>' in (root / "_book/k/b.html").read_text(encoding="utf-8")
+
+
+def test_single_notebook_mode_reports_labels(tmp_path):
+    root = copy_fixture(tmp_path / "buchtest")
+    result = run_build(root, "--notebook", "beispiel")
+    assert result.returncode == 0, result.stderr
+    for label in ("fig-balken: Abbildung (PNG)", "tbl-werte: Markdown", "txt-satz: Text: Zusammen zählen"):
+        assert label in result.stderr
+    assert not (root / "_book").exists()
+    assert (root / ".cache/notebooks/notebooks/beispiel.ipynb").is_file()
+
+
+def test_quarto_engine_runs_quarto_render_with_venv_first_on_path(tmp_path):
+    """A stand-in ``quarto`` records how it was called and writes the three outputs."""
+    root = copy_fixture(tmp_path / "buchtest")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "quarto.log"
+    fake = bin_dir / "quarto"
+    fake.write_text(f"""#!{sys.executable}
+import os, sys, pathlib
+out = pathlib.Path(sys.argv[sys.argv.index("--output-dir") + 1])
+pathlib.Path({str(log)!r}).write_text(repr((sys.argv[1:], os.environ["PATH"].split(os.pathsep)[0],
+                                            os.environ["SOZIALBERICHT_AUSGABE"])))
+out.mkdir(parents=True, exist_ok=True)
+for name in ("index.html", "testbuch.pdf", "testbuch.docx"):
+    (out / name).write_text("quarto")
+""", encoding="utf-8")
+    fake.chmod(0o755)
+    result = run_build(root, env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 0, result.stderr
+    args, first_on_path, downloads = eval(log.read_text())  # noqa: S307 - written above
+    assert args[0] == "render" and args[1] == "--output-dir" and args[2].startswith("_book.tmp-")
+    assert Path(first_on_path) == Path(sys.executable).parent
+    assert Path(downloads) == root / ".cache/ausgabe/daten"
+    assert (root / "_book/testbuch.pdf").read_text() == "quarto"
+    assert not list(root.glob("_book.tmp*"))
+
+
+def test_pre_and_post_render_steps_for_quarto(tmp_path):
+    """helpers.execute runs notebooks in place; helpers.postrender fixes a Quarto-like DOCX and strips them."""
+    root = copy_fixture(tmp_path / "buchtest")
+    env = {k: v for k, v in os.environ.items() if k != "SOZIALBERICHT_AUSGABE"}  # use the default folder
+    pre = subprocess.run([sys.executable, "-m", "helpers.execute"], cwd=root, capture_output=True, text=True, env=env)
+    assert pre.returncode == 0, pre.stderr
+    notebook = root / "notebooks/beispiel.ipynb"
+    assert any(c.get("outputs") for c in nbformat.read(notebook, as_version=4).cells)
+
+    # What Quarto 1.9 writes: no part titles, "Appendix A — …" (quarto-notes.md).
+    out = root / "_book"
+    out.mkdir()
+    quarto_like = ("# Vorwort\n\nText.\n\n# 1 Erstes Kapitel\n\nText.\n\n# 2 Zweites Kapitel\n\n"
+                   "# 3 Drittes Kapitel\n\n# Appendix A — Methoden\n\nSiehe Appendix A.\n")
+    from helpers.build import pandoc
+    pandoc.run(quarto_like, ["--to", "docx", "--output", str(out / "testbuch.docx")], what="Test")
+    (root / ".cache/ausgabe/daten").mkdir(parents=True, exist_ok=True)
+    (root / ".cache/ausgabe/daten/indikatoren.csv").write_text("a;b\n", encoding="utf-8")
+
+    post = subprocess.run([sys.executable, "-m", "helpers.postrender"], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "QUARTO_PROJECT_OUTPUT_DIR": "_book"})
+    assert post.returncode == 0, post.stderr
+    paragraphs = [p.text for p in docx.Document(str(out / "testbuch.docx")).paragraphs]
+    assert paragraphs[paragraphs.index("Teil I Grundlagen") + 1] == "1 Erstes Kapitel"
+    assert paragraphs[paragraphs.index("Teil II Ergebnisse") + 1] == "3 Drittes Kapitel"
+    assert paragraphs[paragraphs.index("Anhang") + 1] == "Anhang A — Methoden"
+    assert "Siehe Anhang A." in paragraphs and not any("Appendix" in p for p in paragraphs)
+    assert (out / "daten/indikatoren.csv").is_file()
+    assert not any(c.get("outputs") for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
+
+
+def test_pre_render_failure_leaves_notebooks_unexecuted(tmp_path):
+    root = copy_fixture(tmp_path / "buchtest")
+    inject(root, "raise RuntimeError('kaputt')")
+    before = (root / "notebooks/beispiel.ipynb").read_bytes()
+    pre = subprocess.run([sys.executable, "-m", "helpers.execute"], cwd=root, capture_output=True, text=True)
+    assert pre.returncode == 1
+    assert "beispiel.ipynb" in pre.stderr and "RuntimeError: kaputt" in pre.stderr
+    assert (root / "notebooks/beispiel.ipynb").read_bytes() == before
+
+
+# --- building blocks --------------------------------------------------------------------------
+
+def test_staging_replaces_output_only_on_success(tmp_path):
+    out = tmp_path / "_book"
+    out.mkdir()
+    (out / "alt.txt").write_text("alt")
+    with pytest.raises(BuildError):
+        with staging(out) as tmp:
+            (tmp / "neu.txt").write_text("neu")
+            raise BuildError("Format fehlgeschlagen")
+    assert [p.name for p in out.iterdir()] == ["alt.txt"]
+    with staging(out) as tmp:
+        (tmp / "neu.txt").write_text("neu")
+    assert [p.name for p in out.iterdir()] == ["neu.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_book"]
+
+
+def test_callouts_take_their_heading_as_title_per_format():
+    body = "::: {.callout-note}\n## Zum Lesen\nText.\n:::\n\n::: callout-warning\nAchtung.\n:::\n"
+    normalized = callouts.normalize(body)
+    assert "## Zum Lesen" not in normalized
+    html = callouts.render(normalized, "html")
+    assert '::: {.callout .callout-note role="note"}' in html and "Zum Lesen" in html and "Warnung" in html
+    typst = callouts.render(normalized, "typst")
+    assert '#callout(art: "note")[' in typst and "**Zum Lesen**" in typst
+    assert 'custom-style="Hinweis"' in callouts.render(normalized, "docx")
+
+
+# --- the real book ----------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_real_book_builds_all_formats(tmp_path):
+    """The repository's own book, with its data and notebooks (several minutes)."""
+    out = tmp_path / "_book"
+    result = run_build(REPO, "--engine", "python", "--output", str(out))
+    assert result.returncode == 0, result.stderr[-5000:]
+    output_file = yaml.safe_load((REPO / "_quarto.yml").read_text(encoding="utf-8"))["book"]["output-file"]
+    check_book(REPO, out, output_file)
