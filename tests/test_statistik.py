@@ -214,7 +214,9 @@ def test_befund_satz_folgt_den_zahlen():
     z2 = dict(z, r=-0.4, ci_unten=-0.8, ci_oben=0.25, p=0.2, p_holm=0.9, methode="spearman")
     s2 = st.befund_paar(z2, "A", "B")
     assert "mittelstarker negativer" in s2 and "ρ = −0,40" in s2 and "schließt null ein" in s2
-    assert "nicht mehr auffällig" in s2
+    assert "nicht auffällig" in s2 and "p = 0,900" in s2
+    s3 = st.befund_paar(dict(z, p=0.00005, p_holm=0.0004), "A", "B")
+    assert "p < 0,001" in s3
 
 
 def test_grenzen_text_nennt_berechnetes_r_krit():

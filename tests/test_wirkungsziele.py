@@ -1,4 +1,5 @@
 import copy
+import math
 from pathlib import Path
 
 import numpy as np
@@ -103,8 +104,11 @@ def test_verlauf_fuer_grafik():
     t = td.tabelle(seed=4, jahre=range(2016, 2021))
     a = wz.bewerten(t, td.katalog(), CFG)
     v = wz.verlauf(t, a, "gym_stadt")
-    assert v["reihe"]["jahr"].tolist() == [2018, 2019, 2020]
+    # the trend years before the baseline (2014–2018, data from 2016) and all years after it
+    assert v["reihe"]["jahr"].tolist() == [2016, 2017, 2018, 2019, 2020]
     assert v["pfad"]["jahr"].tolist() == [2018, 2030]
+    b = a[a["ziel"] == "gym_stadt"].iloc[0]
+    assert v["trend"]["wert"].iloc[-1] == pytest.approx(b["trend_prognose"])
 
 
 def test_verschlechterndes_ziel_wird_abgelehnt():
@@ -136,3 +140,30 @@ def test_zieldatei_des_projekts_ist_gueltig():
     kat_pfad = REPO / "data" / "indikatoren.yml"
     kat = pd.DataFrame(yaml.safe_load(kat_pfad.read_text(encoding="utf-8"))["indikatoren"]) if kat_pfad.exists() else None
     wz.lade_ziele(pfad, kat)
+
+
+def test_trend_vor_dem_basisjahr():
+    # falling by one point a year from 2014 to 2018: 24 … 20 -> extrapolated to 2030: 8
+    r = einzel({2014: 24.0, 2015: 23.0, 2016: 22.0, 2017: 21.0, 2018: 20.0})
+    assert r["status"] == "Ausgangsjahr"
+    assert r["trend_steigung"] == pytest.approx(-1.0) and r["trend_prognose"] == pytest.approx(8.0)
+    assert r["trend_bewertung"] == "Trend erreicht das Ziel"
+    steigend = einzel({2014: 18.0, 2015: 18.5, 2016: 19.0, 2017: 19.5, 2018: 20.0})
+    assert steigend["trend_bewertung"] == "Trend verfehlt das Ziel"
+    kurz = einzel({2017: 21.0, 2018: 20.0})
+    assert kurz["trend_bewertung"] == "kein Trend berechenbar"
+
+
+def test_toleranz_zufall_schuetzt_kleine_stadtteile():
+    t = reihe({2018: 20.0, 2024: 19.0})
+    t["nenner"] = 100.0  # 100 children: binomial half width 1,96 × sqrt(0,19 × 0,81 / 100) × 100 ≈ 7,7 points
+    cfg = {"basisjahr": 2018, "zieljahr": 2030, "toleranz": "zufall",
+           "ziele": [{"id": "z", "titel": "t", "indikator": "sprache", "ebene": "Gesamtstadt",
+                      "ziel": {"art": "relativ", "wert": -0.2}}]}
+    r = wz.bewerten(t, td.katalog(), cfg).iloc[0]
+    assert r["toleranz"] == pytest.approx(1.96 * math.sqrt(0.19 * 0.81 / 100) * 100)
+    assert r["status"] == "auf Kurs"  # behind the path (18) by 1 point, but within the noise
+    t["nenner"] = 100000.0
+    assert wz.bewerten(t, td.katalog(), cfg).iloc[0]["status"] == "nicht auf Kurs"
+    with pytest.raises(RegelFehler, match="toleranz"):
+        wz.pruefe_ziele(dict(cfg, toleranz="viel"))

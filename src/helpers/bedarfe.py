@@ -200,3 +200,91 @@ def begruendungen(treffer: pd.DataFrame, stadtteil: str, handlungsfeld: int) -> 
     """The explanations for one cell of the overview."""
     t = treffer[(treffer["stadtteil"] == stadtteil) & (treffer["handlungsfeld"] == handlungsfeld)]
     return t["begruendung"].tolist()
+
+
+# --------------------------------------------------------------------------- tables and sentences
+
+
+def verdichten(treffer: pd.DataFrame) -> pd.DataFrame:
+    """For the reader: where several rules fire on the same indicator in the same cell
+    (e.g. z ≥ 1 and z ≥ 1,5), keep only the one with the highest level."""
+    if treffer.empty:
+        return treffer
+    t = treffer.assign(_schluessel=treffer["indikator"].where(treffer["indikator"] != "", treffer["regel"]))
+    hoechste = t.groupby(["stadtteil", "handlungsfeld", "_schluessel"])["stufe"].transform("max")
+    t = t[t["stufe"] == hoechste].drop_duplicates(["stadtteil", "handlungsfeld", "_schluessel", "stufe"])
+    return t.drop(columns="_schluessel").reset_index(drop=True)
+
+
+def uebersicht_tabelle(uebersicht: pd.DataFrame) -> pd.DataFrame:
+    """The overview as strings: "hoch", "erhöht" or "–", columns "HF 1" … ."""
+    out = uebersicht.apply(lambda s: s.map(lambda w: STUFEN.get(int(w), "–")))
+    out.columns = [f"HF {h}" for h in uebersicht.columns]
+    out.insert(0, "Stadtteil", uebersicht.index)
+    return out.reset_index(drop=True)
+
+
+def begruendung_tabelle(treffer: pd.DataFrame, hf_titel: Mapping[int, str]) -> pd.DataFrame:
+    """One row per fired rule: district, Handlungsfeld, level and the reason."""
+    return pd.DataFrame({
+        "Stadtteil": treffer["stadtteil"],
+        "Handlungsfeld": [f"{h} {hf_titel.get(h, '')}".strip() for h in treffer["handlungsfeld"]],
+        "Stufe": [STUFEN[int(s)] for s in treffer["stufe"]],
+        "Begründung": treffer["begruendung"],
+    }).reset_index(drop=True)
+
+
+def regel_tabelle(regeln: Sequence[Mapping], titel: Mapping[str, str]) -> pd.DataFrame:
+    """The rule set in words (for the book: which rule flags what)."""
+    zeilen = []
+    for r in regeln:
+        art = r["art"]
+        if art == "statusklasse":
+            bedingung = f"Statusklasse {' oder '.join(r['klassen'])}; Handlungsfelder {', '.join(map(str, r['handlungsfelder']))}"
+        elif art == "dynamikklasse":
+            bedingung = f"Dynamikklasse {' oder '.join(r['klassen'])}; Handlungsfelder {', '.join(map(str, r['handlungsfelder']))}"
+        elif art == "z":
+            welche = "jeder Kernindikator" if r["indikatoren"] == "kern" else ", ".join(titel.get(i, i) for i in r["indikatoren"])
+            bedingung = f"{welche}: z gegenüber der Gesamtstadt ≥ {fmt.zahl(r['schwelle'], 1)} (ungünstiger)"
+        elif art == "stadtfaktor":
+            bedingung = (f"{titel.get(r['indikator'], r['indikator'])} {'≥' if r['vergleich'] == '>=' else '≤'} "
+                         f"{fmt.zahl(r['faktor'], 2)} × Gesamtstadt")
+        else:
+            bedingung = (f"{titel.get(r['indikator'], r['indikator'])} {'≥' if r['vergleich'] == '>=' else '≤'} "
+                         f"{fmt.zahl(r['wert'], 1)}")
+        zeilen.append({"Regel": r["text"], "Bedingung": bedingung, "Stufe": STUFEN[int(r["stufe"])]})
+    return pd.DataFrame(zeilen)
+
+
+def je_handlungsfeld(uebersicht: pd.DataFrame, hf_titel: Mapping[int, str]) -> list[str]:
+    """One Markdown list item per Handlungsfeld naming the districts with high and raised need."""
+    zeilen = []
+    for h in uebersicht.columns:
+        hoch = uebersicht.index[uebersicht[h] == 2].tolist()
+        erh = uebersicht.index[uebersicht[h] == 1].tolist()
+        teile = []
+        if hoch:
+            teile.append(f"hoher Handlungsbedarf in {fmt.aufzaehlung(hoch)}")
+        if erh:
+            teile.append(f"erhöhter Handlungsbedarf in {fmt.aufzaehlung(erh)}")
+        text = "; ".join(teile) if teile else "nach den Regeln in keinem Stadtteil ein Handlungsbedarf"
+        zeilen.append(f"- **{h} {hf_titel.get(h, '')}:** {text}.")
+    return zeilen
+
+
+def befund(uebersicht: pd.DataFrame) -> list[str]:
+    """Computed sentences on the overview."""
+    n_zellen = int((uebersicht > 0).to_numpy().sum())
+    n_hoch = int((uebersicht == 2).to_numpy().sum())
+    saetze = [f"Nach den Regeln ergibt sich in den vorliegenden Daten für {n_zellen} der "
+              f"{uebersicht.size} Kombinationen aus Stadtteil und Handlungsfeld ein Handlungsbedarf, "
+              f"davon {n_hoch} mit hohem Bedarf."]
+    je = (uebersicht > 0).sum(axis=1).sort_values(ascending=False, kind="stable")
+    if je.iloc[0] > 0:
+        spitze = je[je == je.iloc[0]].index.tolist()
+        saetze.append(f"Die meisten Handlungsfelder mit Bedarf {'hat' if len(spitze) == 1 else 'haben'} {fmt.aufzaehlung(spitze)} "
+                      f"({int(je.iloc[0])} von {uebersicht.shape[1]}).")
+    ohne = je[je == 0].index.tolist()
+    if ohne:
+        saetze.append(f"Ohne Handlungsbedarf nach diesen Regeln {'ist' if len(ohne) == 1 else 'sind'} {fmt.aufzaehlung(ohne)}.")
+    return saetze

@@ -362,3 +362,98 @@ def robustheit(sens: pd.DataFrame) -> pd.DataFrame:
             "robust": gleich == 1.0,
         })
     return pd.DataFrame(zeilen)
+
+
+# --------------------------------------------------------------------------- sentences and tables
+
+
+def _gross(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def befund(index: pd.DataFrame, robust: pd.DataFrame, n_varianten: int, stichtag: str) -> list[str]:
+    """Computed sentences on the status and dynamics classes and their robustness.
+
+    ``n_varianten`` counts all variants of the sensitivity analysis including the base.
+    """
+    from helpers import format as fmt
+
+    saetze = []
+    anz = index["klasse"].value_counts()
+    adjektiv = {"hoch": "hohen", "mittel": "mittleren", "niedrig": "niedrigen", "sehr niedrig": "sehr niedrigen"}
+
+    def anzahl(k: str) -> str:
+        a = int(anz.get(k, 0))
+        zahl = {0: "kein", 1: "ein"}.get(a, str(a))
+        return f"{zahl} {'Stadtteil' if a <= 1 else 'Stadtteile'} einen {adjektiv[k]}"
+
+    teile = [anzahl(k) for k in STATUS_KLASSEN]
+    saetze.append(f"Nach dem Statusindex haben am {stichtag} in den vorliegenden Daten "
+                  f"{fmt.aufzaehlung(teile)} sozialen Status.")
+    t = index.dropna(subset=["index"]).sort_values("index", ascending=False)
+    if len(t):
+        saetze.append(f"Den niedrigsten Status hat {t.iloc[0]['stadtteil']} (Index {fmt.vorzeichen(t.iloc[0]['index'], 2)}), "
+                      f"den höchsten {t.iloc[-1]['stadtteil']} ({fmt.vorzeichen(t.iloc[-1]['index'], 2)}).")
+    if "dynamik_klasse" in index and (index["dynamik_klasse"] != KEINE_ANGABE).any():
+        neg = index.loc[index["dynamik_klasse"] == "negativ", "stadtteil"].tolist()
+        pos = index.loc[index["dynamik_klasse"] == "positiv", "stadtteil"].tolist()
+        teil = []
+        if neg:
+            teil.append(f"eine im Vergleich ungünstige Entwicklung (Dynamik „negativ“) zeigt {fmt.aufzaehlung(neg)}")
+        if pos:
+            teil.append(f"eine günstige (Dynamik „positiv“) {fmt.aufzaehlung(pos)}")
+        saetze.append((_gross("; ".join(teil)) if teil else
+                       "Kein Stadtteil entwickelt sich deutlich anders als die übrigen (alle Dynamik „stabil“)") + ".")
+        kritisch = index[index["klasse"].isin(["niedrig", "sehr niedrig"]) & (index["dynamik_klasse"] == "negativ")]
+        if len(kritisch):
+            saetze.append(f"Niedriger Status und ungünstige Entwicklung treffen in {fmt.aufzaehlung(kritisch['stadtteil'].tolist())} "
+                          "zusammen.")
+    stabil = robust[robust["robust"]]
+    wechsel = robust[~robust["robust"]]
+    satz = (f"In allen {n_varianten} Berechnungsvarianten (Basis und {n_varianten - 1} Abwandlungen) bleibt die "
+            f"Klasse von {len(stabil)} der {len(robust)} Stadtteile gleich")
+    if len(wechsel):
+        satz += "; sie wechselt bei " + fmt.aufzaehlung(
+            [f"{r.stadtteil} ({r.klassen})" for r in wechsel.itertuples()])
+    saetze.append(satz + ".")
+    if robust["max_verschiebung"].notna().any():
+        m = robust.loc[robust["max_verschiebung"].astype(float).idxmax()]
+        saetze.append(f"Die größte Rangverschiebung zwischen den Varianten beträgt {int(m['max_verschiebung'])} "
+                      f"{'Platz' if int(m['max_verschiebung']) == 1 else 'Plätze'} ({m['stadtteil']}).")
+    return saetze
+
+
+def methode_text(cfg: Mapping, katalog: pd.DataFrame) -> str:
+    """The index configuration in words (components, weights, dynamics period, thresholds)."""
+    from helpers import format as fmt
+
+    titel = katalog.set_index("id")["titel"]
+    gew = gewichte(cfg["status"])
+    teile = [f"{titel.get(i, i)} (Gewicht {fmt.zahl(w, 0 if float(w).is_integer() else 1)})" for i, w in gew.items()]
+    g = [k["bis"] for k in cfg["status"]["klassen"][:-1]]
+    dyn = [titel.get(i, i) for i in gewichte(cfg["dynamik"]).index]
+    return (
+        f"Der Statusindex fasst {len(gew)} Indikatoren zusammen: {fmt.aufzaehlung(teile)}. "
+        f"Die Klassen folgen den Standardabweichungen des Index: „hoch“ bis {fmt.vorzeichen(g[0], 1)}, "
+        f"„mittel“ bis {fmt.vorzeichen(g[1], 1)}, „niedrig“ bis {fmt.vorzeichen(g[2], 1)}, darüber „sehr niedrig“. "
+        f"Der Dynamikindex beruht auf der Veränderung von {fmt.aufzaehlung(dyn)} über "
+        f"{cfg['dynamik']['jahre']} Jahre bis zum Berichtsjahr."
+    )
+
+
+def variante_name(variante: str, kurz: Mapping[str, str]) -> str:
+    """A readable name for a sensitivity variant (indicator ids replaced by short titles)."""
+    if variante.startswith("ohne "):
+        i = variante[5:]
+        return f"ohne „{kurz.get(i, i)}“"
+    return {"Standardisierung rang": "Rang-Standardisierung",
+            "Standardisierung minmax": "Min-Max-Standardisierung",
+            "Standardisierung z": "z-Standardisierung"}.get(variante, variante)
+
+
+def varianten_text(sens: pd.DataFrame, kurz: Mapping[str, str]) -> str:
+    """Which variants the sensitivity analysis checked, in words."""
+    from helpers import format as fmt
+
+    namen = [variante_name(v, kurz) for v in dict.fromkeys(sens["variante"]) if v != "Basis"]
+    return f"Geprüft wurden {len(namen)} Varianten neben der Basis: {fmt.aufzaehlung(namen)}."

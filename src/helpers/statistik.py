@@ -376,6 +376,13 @@ def paare(cfg: Mapping) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- sentences
 
 
+def p_text(p: float) -> str:
+    """A p-value for the reader: three decimals, "< 0,001" below that."""
+    from helpers import format as fmt
+
+    return "< 0,001" if p < 0.001 else fmt.zahl(p, 3)
+
+
 def staerke(r: float) -> str:
     """Size of a correlation in words (Cohen's conventions 0,1 / 0,3 / 0,5)."""
     a = abs(r)
@@ -406,11 +413,15 @@ def befund_paar(z: Mapping, titel_x: str, titel_y: str) -> str:
         satz += "Das Intervall schließt null aus, "
     else:
         satz += "Das Intervall schließt null ein – auch kein oder ein gegenläufiger Zusammenhang ist mit den Daten vereinbar –, "
-    satz += f"der Permutationstest ergibt p = {fmt.zahl(z['p'], 3)}"
+    def gleich(p):
+        t = p_text(p)
+        return f"p {t}" if t.startswith("<") else f"p = {t}"
+
+    satz += f"der Permutationstest ergibt {gleich(z['p'])}"
     if z["p_holm"] < 0.05:
-        satz += f", und der Zusammenhang bleibt nach der Holm-Korrektur für mehrere Tests auffällig (p = {fmt.zahl(z['p_holm'], 3)})."
+        satz += f", und der Zusammenhang bleibt nach der Holm-Korrektur für mehrere Tests auffällig ({gleich(z['p_holm'])})."
     else:
-        satz += f"; nach der Holm-Korrektur für mehrere Tests ist er nicht mehr auffällig (p = {fmt.zahl(z['p_holm'], 3)})."
+        satz += f"; nach der Holm-Korrektur für mehrere Tests ist er nicht auffällig ({gleich(z['p_holm'])})."
     return satz
 
 

@@ -17,7 +17,7 @@ All functions are pure: DataFrames in, DataFrames out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -182,12 +182,12 @@ def raenge(std: pd.DataFrame) -> pd.DataFrame:
 def profile(std: pd.DataFrame, n: int = 3, schwelle: float = 0.0) -> pd.DataFrame:
     """Each district's ``n`` strongest deviations from the city (by |directed z|).
 
-    Only deviations with ``|z_gerichtet| > schwelle`` are listed. Columns:
+    Only deviations with ``|z_gerichtet| ≥ schwelle`` are listed. Columns:
     ``stadtteil``, ``platz``, ``indikator``, ``z_gerichtet``, ``wert``, ``stadtwert``,
     ``index``, ``lage`` ("ungünstiger" / "günstiger" als die Gesamtstadt).
     """
     t = std.dropna(subset=["z_gerichtet"])
-    t = t[t["z_gerichtet"].abs() > schwelle].copy()
+    t = t[t["z_gerichtet"].abs() >= schwelle].copy()
     t["_abs"] = t["z_gerichtet"].abs()
     reihen = list(dict.fromkeys(std["stadtteil"]))
     teile = []
@@ -217,3 +217,68 @@ def gesamtlage(std: pd.DataFrame) -> pd.DataFrame:
     }).reindex(reihen)
     out.index.name = "stadtteil"
     return out.reset_index()
+
+
+# --------------------------------------------------------------------------- tables and sentences
+
+
+def _name(kurz: Mapping[str, str], i: str) -> str:
+    return kurz.get(i, i)
+
+
+def wert_tabelle(std: pd.DataFrame, spalte: str, kurz: Mapping[str, str], stellen: int = 0) -> pd.DataFrame:
+    """Indicators (rows) × districts (columns) of one column of :func:`standardisieren`, as
+    formatted strings; missing values (suppressed) as "•"."""
+    from helpers import format as fmt
+
+    m = breit(std, spalte).T
+    out = m.apply(lambda s: s.map(lambda x: fmt.GESPERRT if pd.isna(x) else fmt.zahl(x, stellen)))
+    out.insert(0, "Indikator", [_name(kurz, i) for i in m.index])
+    return out.reset_index(drop=True)
+
+
+def profil_tabelle(lage: pd.DataFrame, prof: pd.DataFrame, kurz: Mapping[str, str]) -> pd.DataFrame:
+    """Compact profile per district, least favourable first: mean directed z, number of
+    clearly unfavourable / favourable indicators and the strongest deviations."""
+    from helpers import format as fmt
+
+    t = lage.sort_values("z_mittel", ascending=False, kind="stable")
+    texte = {
+        name: ", ".join(f"{_name(kurz, r['indikator'])} ({fmt.vorzeichen(r['z_gerichtet'], 1)})"
+                        for _, r in g.sort_values("platz").iterrows())
+        for name, g in prof.groupby("stadtteil", sort=False)
+    }
+    return pd.DataFrame({
+        "Stadtteil": t["stadtteil"],
+        "Mittlere Abweichung (z)": [fmt.vorzeichen(x, 2) for x in t["z_mittel"]],
+        "ungünstiger (z ≥ 1)": [str(int(x)) for x in t["n_unguenstig"]],
+        "günstiger (z ≤ −1)": [str(int(x)) for x in t["n_guenstig"]],
+        "Stärkste Abweichungen": [texte.get(s, "keine ab |z| ≥ 1") for s in t["stadtteil"]],
+    }).reset_index(drop=True)
+
+
+def befund(lage: pd.DataFrame, std: pd.DataFrame, kurz: Mapping[str, str], n: int = 2) -> list[str]:
+    """Computed sentences on the district comparison (which districts stand out overall)."""
+    from helpers import format as fmt
+
+    t = lage.dropna(subset=["z_mittel"]).sort_values("z_mittel", ascending=False, kind="stable")
+    n_ind = std["indikator"].nunique()
+    schlecht, gut = t.head(n), t.tail(n).iloc[::-1]
+    saetze = [
+        f"Über alle {n_ind} gerichteten Kernindikatoren gemittelt liegen in den vorliegenden Daten "
+        f"{fmt.aufzaehlung([f'{r.stadtteil} ({fmt.vorzeichen(r.z_mittel, 2)})' for r in schlecht.itertuples()])} "
+        f"am deutlichsten ungünstiger als die Gesamtstadt, "
+        f"{fmt.aufzaehlung([f'{r.stadtteil} ({fmt.vorzeichen(r.z_mittel, 2)})' for r in gut.itertuples()])} "
+        "am deutlichsten günstiger (mittlere Abweichung in Standardabweichungen)."
+    ]
+    top = t.sort_values("n_unguenstig", ascending=False, kind="stable").iloc[0]
+    if top["n_unguenstig"] > 0:
+        saetze.append(
+            f"Am häufigsten deutlich ungünstiger (mindestens eine Standardabweichung) ist "
+            f"{top['stadtteil']}: bei {int(top['n_unguenstig'])} von {int(top['n'])} Kernindikatoren."
+        )
+    ohne = t.loc[t["n_unguenstig"] == 0, "stadtteil"].tolist()
+    if ohne:
+        saetze.append(f"Ohne einen deutlich ungünstigen Wert {'ist' if len(ohne) == 1 else 'sind'} "
+                      f"{fmt.aufzaehlung(ohne)}.")
+    return saetze

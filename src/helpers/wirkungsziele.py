@@ -21,8 +21,17 @@ target (zieljahr) and d = +1 if higher is better, −1 if lower is better (catal
 
 - ``erreicht``: the latest value is at or beyond the target (target ≠ baseline);
 - ``auf Kurs``: d × (latest − path value) ≥ −toleranz;
+  ``toleranz`` is a number in the indicator's unit or ``zufall``: 1,96 binomial
+  standard errors of the latest value, sqrt(p (1 − p) / nenner) × faktor, for shares
+  (faktor 100 or 1000), so that a small district is not called off track because of a
+  few cases more or less;
 - ``nicht auf Kurs``: otherwise;
 - ``Ausgangsjahr``: no year after the baseline yet; ``keine Angabe``: value missing.
+
+Trend check (useful while only the baseline year is known): a straight line fitted
+to the ``trendjahre`` years up to the baseline year, extrapolated to the target
+year. ``trend_bewertung`` says whether the earlier trend, if it simply continued,
+would reach the target – an extrapolation, not a forecast.
 """
 
 from __future__ import annotations
@@ -41,7 +50,9 @@ EBENEN = ("Gesamtstadt", "Stadtteil")
 ARTEN = ("relativ", "punkte", "absolut", "abstand_stadt")
 RICHTUNG = {"belastung": -1.0, "vorteil": 1.0}
 SPALTEN = ["ziel", "titel", "indikator", "ebene", "stadtteil", "basisjahr", "basiswert", "zieljahr",
-           "zielwert", "jahr_aktuell", "wert_aktuell", "pfadwert", "vorsprung", "status"]
+           "zielwert", "jahr_aktuell", "wert_aktuell", "pfadwert", "vorsprung", "toleranz", "status",
+           "trend_steigung", "trend_prognose", "trend_bewertung"]
+TRENDJAHRE = 5
 
 
 def lade_ziele(pfad: str | Path, katalog: pd.DataFrame | None = None) -> dict:
@@ -62,6 +73,9 @@ def pruefe_ziele(cfg: Mapping, katalog: pd.DataFrame | None = None, datei: str =
     for feld in ("basisjahr", "zieljahr"):
         if not isinstance(cfg.get(feld), int):
             raise RegelFehler(f"{datei}, Feld „{feld}“: „{cfg.get(feld)}“ ist kein Jahr (ganze Zahl).")
+    tol = cfg.get("toleranz", 0.0)
+    if not (tol == "zufall" or (isinstance(tol, (int, float)) and tol >= 0)):
+        raise RegelFehler(f"{datei}, Feld „toleranz“: „{tol}“ – eine Zahl ≥ 0 oder „zufall“ angeben.")
     if cfg["zieljahr"] <= cfg["basisjahr"]:
         raise RegelFehler(f"{datei}: „zieljahr“ ({cfg['zieljahr']}) muss nach „basisjahr“ ({cfg['basisjahr']}) liegen.")
     kat = katalog.set_index("id") if katalog is not None else None
@@ -130,6 +144,33 @@ def status(basis: float, ziel: float, aktuell: float, pfad: float, d: float,
     return "auf Kurs" if d * (aktuell - pfad) >= -toleranz else "nicht auf Kurs"
 
 
+def zufallsband(wert: float, nenner: float, faktor: float, z: float = 1.96) -> float:
+    """Half width of the binomial 95 % band of a share ``wert`` (in units of ``faktor``)."""
+    if not (faktor in (100, 1000) and nenner and nenner > 0 and np.isfinite(wert)):
+        return 0.0
+    p = min(max(wert / faktor, 0.0), 1.0)
+    return float(z * np.sqrt(p * (1 - p) / nenner) * faktor)
+
+
+def trend(reihe: pd.Series, bis_jahr: int, jahre: int = TRENDJAHRE) -> tuple[float, float]:
+    """Slope per year and intercept of a straight line through the values of the ``jahre``
+    years up to ``bis_jahr`` (NaN if fewer than three values)."""
+    r = reihe[(reihe.index <= bis_jahr) & (reihe.index > bis_jahr - jahre)].dropna()
+    if len(r) < 3:
+        return (np.nan, np.nan)
+    steigung, achse = np.polyfit(r.index.to_numpy(float), r.to_numpy(float), 1)
+    return (float(steigung), float(achse))
+
+
+def trend_bewertung(prognose: float, ziel: float, basis: float, d: float) -> str:
+    """Would the extrapolated earlier trend reach the target?"""
+    if np.isnan(prognose):
+        return "kein Trend berechenbar"
+    if np.isclose(ziel, basis):
+        return "Trend hält den Wert" if d * (prognose - basis) >= 0 else "Trend verschlechtert den Wert"
+    return "Trend erreicht das Ziel" if d * (prognose - ziel) >= 0 else "Trend verfehlt das Ziel"
+
+
 def _werte(indikatoren: pd.DataFrame, indikator: str) -> pd.DataFrame:
     t = indikatoren[indikatoren["indikator"] == indikator]
     if t.empty:
@@ -148,10 +189,13 @@ def bewerten(
     d × (latest − path value): positive = ahead of the path, in the indicator's unit."""
     kat = katalog.set_index("id")
     basisjahr = int(cfg["basisjahr"])
-    toleranz = float(cfg.get("toleranz", 0.0))
+    toleranz_regel = cfg.get("toleranz", 0.0)
     zeilen = []
     for z in cfg["ziele"]:
         w = _werte(indikatoren, z["indikator"])
+        nenner = indikatoren[indikatoren["indikator"] == z["indikator"]].pivot(
+            index="jahr", columns="stadtteil", values="nenner").sort_index()
+        faktor = float(kat.loc[z["indikator"], "faktor"])
         if basisjahr not in w.index:
             raise KeyError(f"Ziel {z['id']}: für das Basisjahr {basisjahr} gibt es keine Werte von „{z['indikator']}“.")
         d = RICHTUNG[kat.loc[z["indikator"], "richtung"]]
@@ -175,36 +219,124 @@ def bewerten(
             jahr_akt = int(spaeter.index.max()) if len(spaeter) else None
             akt = float(spaeter.loc[jahr_akt]) if jahr_akt is not None else np.nan
             pfad = pfadwert(basis, ziel, basisjahr, zieljahr, jahr_akt) if jahr_akt is not None else np.nan
+            if toleranz_regel == "zufall":
+                n_akt = nenner.loc[jahr_akt, e] if jahr_akt is not None and e in nenner.columns else np.nan
+                toleranz = zufallsband(akt, n_akt, faktor)
+            else:
+                toleranz = float(toleranz_regel)
+            steigung, achse = trend(reihe, basisjahr, int(cfg.get("trendjahre", TRENDJAHRE)))
+            prognose = steigung * zieljahr + achse
             zeilen.append({
                 "ziel": z["id"], "titel": z["titel"], "indikator": z["indikator"], "ebene": z["ebene"],
                 "stadtteil": e, "basisjahr": basisjahr, "basiswert": basis, "zieljahr": zieljahr,
                 "zielwert": ziel, "jahr_aktuell": jahr_akt, "wert_aktuell": akt, "pfadwert": pfad,
-                "vorsprung": d * (akt - pfad) if jahr_akt is not None else np.nan,
+                "vorsprung": d * (akt - pfad) if jahr_akt is not None else np.nan, "toleranz": toleranz,
                 "status": status(basis, ziel, akt, pfad, d, basisjahr, jahr_akt, toleranz),
+                "trend_steigung": steigung, "trend_prognose": prognose,
+                "trend_bewertung": trend_bewertung(prognose, ziel, basis, d),
             })
     out = pd.DataFrame(zeilen, columns=SPALTEN)
     out["jahr_aktuell"] = out["jahr_aktuell"].astype("Int64")
     return out
 
 
-def verlauf(indikatoren: pd.DataFrame, bewertung: pd.DataFrame, ziel: str, stadtteil: str = STADT) -> dict:
-    """Observed series from the baseline year on and the target path of one target and unit.
+def verlauf(indikatoren: pd.DataFrame, bewertung: pd.DataFrame, ziel: str, stadtteil: str = STADT,
+            trendjahre: int = TRENDJAHRE) -> dict:
+    """Series, target path and earlier trend of one target and unit, for a chart.
 
-    Returns ``reihe`` (DataFrame ``jahr``, ``wert``) and ``pfad`` (``jahr``, ``wert``:
-    baseline → target) for a chart.
+    Returns ``reihe`` (``jahr``, ``wert``: the trend years before the baseline and all
+    years after it), ``pfad`` (baseline → target) and ``trend`` (the straight line of
+    the years up to the baseline, extended to the target year; empty if not computable).
     """
     b = bewertung[(bewertung["ziel"] == ziel) & (bewertung["stadtteil"] == stadtteil)]
     if b.empty:
         raise KeyError(f"Ziel „{ziel}“ für „{stadtteil}“ ist nicht in der Bewertung.")
     b = b.iloc[0]
+    start = int(b["basisjahr"]) - trendjahre + 1
     t = indikatoren[(indikatoren["indikator"] == b["indikator"]) & (indikatoren["stadtteil"] == stadtteil)
-                    & (indikatoren["jahr"] >= b["basisjahr"])].sort_values("jahr")
+                    & (indikatoren["jahr"] >= start)].sort_values("jahr")
+    trend_df = pd.DataFrame({"jahr": [], "wert": []})
+    if pd.notna(b["trend_steigung"]):
+        achse = b["trend_prognose"] - b["trend_steigung"] * b["zieljahr"]
+        jahre = [start, int(b["zieljahr"])]
+        trend_df = pd.DataFrame({"jahr": jahre, "wert": [achse + b["trend_steigung"] * j for j in jahre]})
     return {
         "reihe": t[["jahr", "wert"]].reset_index(drop=True),
         "pfad": pd.DataFrame({"jahr": [b["basisjahr"], b["zieljahr"]], "wert": [b["basiswert"], b["zielwert"]]}),
+        "trend": trend_df,
     }
 
 
 def zusammenfassung(bewertung: pd.DataFrame) -> pd.DataFrame:
     """Count of units per target and status (targets × status)."""
     return (bewertung.groupby(["ziel", "status"], sort=False).size().unstack(fill_value=0))
+
+
+# --------------------------------------------------------------------------- tables and sentences
+
+
+def _wert(x, einheit: str) -> str:
+    from helpers import format as fmt
+
+    return fmt.wert(x, einheit)
+
+
+def tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
+    """City-level targets as a German table."""
+    kat = katalog.set_index("id")
+    t = bewertung
+    einheit = [kat.loc[i, "einheit"] for i in t["indikator"]]
+    return pd.DataFrame({
+        "Ziel": t["titel"],
+        "Ausgangswert": [f"{_wert(w, e)} ({j})" for w, e, j in zip(t["basiswert"], einheit, t["basisjahr"])],
+        "Zielwert": [f"{_wert(w, e)} ({j})" for w, e, j in zip(t["zielwert"], einheit, t["zieljahr"])],
+        "Neuester Wert": [f"{_wert(w, e)} ({j})" if pd.notna(j) else "–"
+                          for w, e, j in zip(t["wert_aktuell"], einheit, t["jahr_aktuell"])],
+        "Status": t["status"],
+        "Bisheriger Trend": t["trend_bewertung"],
+    }).reset_index(drop=True)
+
+
+def stadtteil_tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
+    """District-level targets: one row per district and target."""
+    kat = katalog.set_index("id")
+    t = bewertung
+    einheit = [kat.loc[i, "einheit"] for i in t["indikator"]]
+    return pd.DataFrame({
+        "Ziel": t["titel"],
+        "Stadtteil": t["stadtteil"],
+        "Ausgangswert": [_wert(w, e) for w, e in zip(t["basiswert"], einheit)],
+        "Zielwert": [_wert(w, e) for w, e in zip(t["zielwert"], einheit)],
+        "Neuester Wert": [_wert(w, e) for w, e in zip(t["wert_aktuell"], einheit)],
+        "Status": t["status"],
+    }).reset_index(drop=True)
+
+
+def befund(bewertung: pd.DataFrame) -> list[str]:
+    """Computed sentences: how many targets are on track, or (baseline year only) what the trend says."""
+    from helpers import format as fmt
+
+    stadt = bewertung[bewertung["ebene"] == STADT]
+    saetze = []
+    if (bewertung["status"] == "Ausgangsjahr").all():
+        jahr = int(bewertung["basisjahr"].iloc[0])
+        saetze.append(f"Die Daten reichen bis zum Basisjahr {jahr}; der Fortschritt lässt sich deshalb erst mit der "
+                      "nächsten Datenlieferung messen. Bis dahin zeigt die Tabelle die Ausgangswerte und Zielwerte.")
+        if len(stadt):
+            gut = stadt.loc[stadt["trend_bewertung"] == "Trend erreicht das Ziel", "titel"].tolist()
+            schlecht = stadt.loc[stadt["trend_bewertung"] == "Trend verfehlt das Ziel", "titel"].tolist()
+            if gut:
+                saetze.append(f"Setzte sich der Trend der Jahre vor dem Basisjahr einfach fort, würden in den vorliegenden "
+                              f"Daten {len(gut)} der {len(stadt)} gesamtstädtischen Ziele erreicht ({fmt.aufzaehlung(gut)}).")
+            if schlecht:
+                saetze.append(f"Für {fmt.aufzaehlung(['„' + s + '“' for s in schlecht])} reicht der bisherige Trend nicht aus; "
+                              "hier braucht es eine Trendwende.")
+        return saetze
+    anz = bewertung.groupby("status").size()
+    teile = [f"{int(anz[s])}-mal „{s}“" for s in ("erreicht", "auf Kurs", "nicht auf Kurs") if s in anz]
+    saetze.append(f"Zum neuesten Datenstand lautet der Status in den vorliegenden Daten {fmt.aufzaehlung(teile)} "
+                  f"(über {bewertung['ziel'].nunique()} Ziele und alle bewerteten Einheiten).")
+    nicht = stadt.loc[stadt["status"] == "nicht auf Kurs", "titel"].tolist()
+    if nicht:
+        saetze.append(f"Auf gesamtstädtischer Ebene nicht auf Kurs: {fmt.aufzaehlung(['„' + s + '“' for s in nicht])}.")
+    return saetze

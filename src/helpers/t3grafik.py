@@ -1,0 +1,313 @@
+"""Charts of Teil III and IV (district comparison, social index, correlations, needs, targets).
+
+Built on the book style of :mod:`helpers.grafik` (Okabe–Ito colours, German tick
+labels). Every function returns a matplotlib figure and takes prepared tables from
+the analysis modules; nothing here computes results.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import BoundaryNorm, ListedColormap, TwoSlopeNorm
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from helpers import format as fmt
+from helpers import grafik
+
+# Diverging map for "more favourable ↔ less favourable than the city": blue ↔ vermillion
+# (both ends distinguishable with the common colour-vision deficiencies).
+KARTE_ABWEICHUNG = "RdBu_r"
+KLASSEN_FARBEN = {"hoch": "#0072B2", "mittel": "#B8B8B8", "niedrig": "#E69F00", "sehr niedrig": "#D55E00",
+                  "keine Angabe": "#FFFFFF"}
+STATUS_FARBEN = {"erreicht": "#009E73", "auf Kurs": "#0072B2", "nicht auf Kurs": "#D55E00",
+                 "Ausgangsjahr": "#B8B8B8", "keine Angabe": "#FFFFFF"}
+
+
+def _textfarbe(wert: float, grenze: float) -> str:
+    return "white" if abs(wert) > 0.6 * grenze else grafik.FARBE_TEXT
+
+
+def abweichungs_heatmap(zmatrix: pd.DataFrame, beschriftung: Mapping[str, str], grenze: float = 2.5):
+    """Annotated heatmap of directed z-values: indicators in rows, districts in columns (order as given).
+
+    Positive = less favourable than the city (red), negative = more favourable (blue).
+    Missing (suppressed) cells are hatched and marked "•".
+    """
+    n_z, n_s = zmatrix.shape
+    fig, ax = plt.subplots(figsize=(7.2, 0.3 * n_z + 1.9))
+    werte = zmatrix.to_numpy(dtype=float)
+    norm = TwoSlopeNorm(vmin=-grenze, vcenter=0, vmax=grenze)
+    bild = ax.imshow(np.clip(werte, -grenze, grenze), cmap=KARTE_ABWEICHUNG, norm=norm, aspect="auto")
+    for i in range(n_z):
+        for j in range(n_s):
+            w = werte[i, j]
+            if np.isnan(w):
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#999999", lw=0))
+                ax.text(j, i, fmt.GESPERRT, ha="center", va="center", fontsize=8, color=grafik.FARBE_TEXT)
+            else:
+                ax.text(j, i, fmt.zahl(w, 1), ha="center", va="center", fontsize=6.8,
+                        color=_textfarbe(w, grenze))
+    ax.set_xticks(range(n_s), zmatrix.columns, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
+    ax.set_yticks(range(n_z), [beschriftung.get(c, c) for c in zmatrix.index], fontsize=8)
+    ax.grid(False)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    leiste = fig.colorbar(bild, ax=ax, shrink=0.6, pad=0.02, aspect=30)
+    leiste.set_label("← günstiger   z   ungünstiger →", fontsize=8)
+    leiste.ax.tick_params(labelsize=7.5)
+    leiste.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda x, p: fmt.zahl(x, 0)))
+    fig.tight_layout()
+    return fig
+
+
+def index_balken(index: pd.DataFrame, klassen: Sequence[Mapping], spalte: str = "index",
+                 klasse: str = "klasse", xlabel: str = "Statusindex (Standardabweichungen)"):
+    """Horizontal bars of the index per district, sorted, coloured by class, with class thresholds."""
+    t = index.sort_values(spalte, ascending=True, na_position="first")
+    fig, ax = plt.subplots(figsize=(7.0, 0.34 * len(t) + 1.5))
+    y = np.arange(len(t))
+    farben = [KLASSEN_FARBEN.get(k, "#7F7F7F") for k in t[klasse]]
+    ax.barh(y, t[spalte].fillna(0), color=farben, edgecolor="#555555", linewidth=0.5, height=0.7, zorder=2)
+    for yi, (w, k) in enumerate(zip(t[spalte], t[klasse])):
+        text = fmt.FEHLT if pd.isna(w) else fmt.vorzeichen(w, 2)
+        ax.annotate(text, xy=(0 if pd.isna(w) else w, yi), xytext=(4 if (pd.isna(w) or w >= 0) else -4, 0),
+                    textcoords="offset points", va="center", ha="left" if (pd.isna(w) or w >= 0) else "right",
+                    fontsize=8)
+    for k in klassen[:-1]:
+        ax.axvline(k["bis"], color=grafik.FARBE_STADT, linestyle=":", linewidth=1)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(y, t["stadtteil"])
+    ax.set_xlabel(xlabel)
+    ax.margins(x=0.15)
+    grafik.deutsche_achse(ax, "x", 1)
+    namen = [k["klasse"] for k in klassen]
+    ax.legend(handles=[Patch(facecolor=KLASSEN_FARBEN.get(n, "#7F7F7F"), edgecolor="#555555", label=n) for n in namen],
+              loc="lower right", fontsize=8, title="Klasse", title_fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def status_dynamik(index: pd.DataFrame, status_klassen: Sequence[Mapping], dynamik_klassen: Sequence[Mapping]):
+    """Scatter of status index against dynamics index, class thresholds as lines, districts labelled."""
+    t = index.dropna(subset=["index", "dynamik_index"])
+    fig, ax = plt.subplots(figsize=(7.0, 5.0))
+    ax.scatter(t["index"], t["dynamik_index"], s=40, color=[KLASSEN_FARBEN.get(k, "#7F7F7F") for k in t["klasse"]],
+               edgecolor="#333333", linewidth=0.6, zorder=3)
+    for _, r in t.iterrows():
+        ax.annotate(r["stadtteil"], (r["index"], r["dynamik_index"]), xytext=(5, 3), textcoords="offset points",
+                    fontsize=8)
+    for k in status_klassen[:-1]:
+        ax.axvline(k["bis"], color="#777777", linestyle=":", linewidth=1)
+    for k in dynamik_klassen[:-1]:
+        ax.axhline(k["bis"], color="#777777", linestyle=":", linewidth=1)
+    ax.set_xlabel("Statusindex (höher = niedrigerer sozialer Status)")
+    ax.set_ylabel("Dynamikindex (höher = ungünstigere Entwicklung)")
+    ax.grid(True, axis="both")
+    grafik.deutsche_achse(ax, "xy", 1)
+    ax.margins(0.15)
+    fig.tight_layout()
+    return fig
+
+
+def rangspannen(sens: pd.DataFrame, robust: pd.DataFrame):
+    """Rank of each district under every sensitivity variant: base rank as a dot, range as a line."""
+    r = robust.sort_values("rang_basis")
+    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(r) + 1.6))
+    for y, (_, z) in enumerate(r.iterrows()):
+        g = sens[sens["stadtteil"] == z["stadtteil"]]
+        farbe = grafik.FARBE_BALKEN if z["robust"] else grafik.FARBE_AUFFAELLIG
+        ax.plot([z["rang_min"], z["rang_max"]], [y, y], color=farbe, linewidth=2.2, alpha=0.6, zorder=2)
+        ax.scatter(g["rang"].astype(float), [y] * len(g), s=14, color=farbe, alpha=0.5, zorder=3)
+        ax.scatter([z["rang_basis"]], [y], s=55, color=farbe, edgecolor="black", zorder=4)
+    ax.set_yticks(range(len(r)), r["stadtteil"])
+    ax.invert_yaxis()
+    n = int(sens["rang"].max())
+    ax.set_xticks(range(1, n + 1))
+    ax.set_xlim(0.5, n + 0.5)
+    ax.set_xlabel("Rang im Statusindex (1 = niedrigster Status)")
+    ax.legend(handles=[
+        Line2D([], [], marker="o", color=grafik.FARBE_BALKEN, markeredgecolor="black", label="Klasse in allen Varianten gleich"),
+        Line2D([], [], marker="o", color=grafik.FARBE_AUFFAELLIG, markeredgecolor="black", label="Klasse wechselt"),
+    ], loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def korrelations_heatmap(k: pd.DataFrame, zeilen: Sequence[str], spalten: Sequence[str],
+                         beschriftung: Mapping[str, str], methode: str = "pearson"):
+    """Education (rows) × poverty (columns) correlations with 95 % intervals.
+
+    Solid frame: p (Holm) < 0,05; dashed frame: only p (Benjamini–Hochberg) < 0,05.
+    """
+    t = k[k["methode"] == methode].set_index(["x", "y"])
+    fig, ax = plt.subplots(figsize=(1.9 * len(spalten) + 2.6, 0.95 * len(zeilen) + 1.8))
+    r = np.array([[t.loc[(a, b), "r"] for b in spalten] for a in zeilen], dtype=float)
+    bild = ax.imshow(r, cmap="PuOr_r", vmin=-1, vmax=1, aspect="auto")
+    for i, a in enumerate(zeilen):
+        for j, b in enumerate(spalten):
+            z = t.loc[(a, b)]
+            farbe = "white" if abs(z["r"]) > 0.6 else grafik.FARBE_TEXT
+            ax.text(j, i - 0.12, fmt.zahl(z["r"], 2), ha="center", va="center", fontsize=10, fontweight="bold", color=farbe)
+            ax.text(j, i + 0.22, f"[{fmt.zahl(z['ci_unten'], 2)}; {fmt.zahl(z['ci_oben'], 2)}]", ha="center",
+                    va="center", fontsize=7.5, color=farbe)
+            if z["p_holm"] < 0.05:
+                ax.add_patch(Rectangle((j - 0.47, i - 0.47), 0.94, 0.94, fill=False, lw=2.4, ec="black"))
+            elif z["p_bh"] < 0.05:
+                ax.add_patch(Rectangle((j - 0.47, i - 0.47), 0.94, 0.94, fill=False, lw=1.6, ec="black", ls="--"))
+    ax.set_xticks(range(len(spalten)), [beschriftung.get(s, s) for s in spalten])
+    ax.set_yticks(range(len(zeilen)), [beschriftung.get(s, s) for s in zeilen])
+    ax.xaxis.tick_top()
+    ax.grid(False)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    leiste = fig.colorbar(bild, ax=ax, shrink=0.8, pad=0.02)
+    leiste.set_label("Korrelation r" if methode == "pearson" else "Rangkorrelation ρ")
+    leiste.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda x, p: fmt.zahl(x, 1)))
+    fig.tight_layout()
+    return fig
+
+
+def _streu(ax, x, y, namen, fit, xlabel, ylabel, beschriften=True, schrift=8):
+    band = fit["band"]
+    ax.fill_between(band["x"], band["ci_unten"], band["ci_oben"], color=grafik.FARBE_BALKEN, alpha=0.15, lw=0)
+    ax.plot(band["x"], band["fit"], color=grafik.FARBE_BALKEN, lw=1.6)
+    ax.scatter(x, y, s=26, color=grafik.FARBE_STADT, zorder=3)
+    if beschriften:
+        for xi, yi, n in zip(x, y, namen):
+            if not (np.isnan(xi) or np.isnan(yi)):
+                ax.annotate(n, (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=schrift)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, axis="both")
+    grafik.deutsche_achse(ax, "xy")
+
+
+def streudiagramm(x, y, namen, fit: Mapping, xlabel: str, ylabel: str):
+    """One scatter plot with labelled districts, the OLS line and its 95 % confidence band."""
+    fig, ax = plt.subplots(figsize=(7.0, 4.8))
+    _streu(ax, np.asarray(x, float), np.asarray(y, float), list(namen), fit, xlabel, ylabel)
+    ax.margins(0.12)
+    fig.tight_layout()
+    return fig
+
+
+def streu_raster(werte: pd.DataFrame, paare_fits: Sequence[tuple[str, str, Mapping]],
+                 beschriftung: Mapping[str, str], spalten: int = 3):
+    """Small multiples of all pairs (x = poverty indicator, y = education indicator)."""
+    n = len(paare_fits)
+    zeilen = int(np.ceil(n / spalten))
+    fig, axes = plt.subplots(zeilen, spalten, figsize=(7.2, 2.35 * zeilen + 0.3), squeeze=False)
+    for ax, (b, a, fit) in zip(axes.flat, paare_fits):
+        _streu(ax, werte[a].to_numpy(float), werte[b].to_numpy(float), werte.index, fit,
+               beschriftung.get(a, a), beschriftung.get(b, b), beschriften=False)
+        ax.xaxis.label.set_size(7.5)
+        ax.yaxis.label.set_size(7.5)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def einfluss_grafik(einfluss: pd.DataFrame, r: float):
+    """Cook's distance per district (with the 4/n line) and r when the district is left out."""
+    t = einfluss
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 0.3 * len(t) + 1.6), sharey=True)
+    y = np.arange(len(t))
+    farben = [grafik.FARBE_AUFFAELLIG if f else grafik.FARBE_BALKEN for f in t["auffaellig"]]
+    a1.barh(y, t["cooks_d"], color=farben, height=0.65, zorder=2)
+    a1.axvline(4 / len(t), color=grafik.FARBE_STADT, ls="--", lw=1)
+    a1.set_yticks(y, t["stadtteil"])
+    a1.invert_yaxis()
+    a1.set_xlabel("Cook-Distanz")
+    grafik.deutsche_achse(a1, "x", 2)
+    a2.scatter(t["r_ohne"], y, color=farben, s=28, zorder=3)
+    a2.axvline(r, color=grafik.FARBE_STADT, ls="--", lw=1)
+    a2.set_xlabel("r ohne diesen Stadtteil")
+    grafik.deutsche_achse(a2, "x", 2)
+    fig.tight_layout()
+    return fig
+
+
+def bedarfs_matrix(uebersicht: pd.DataFrame, hf_titel: Mapping[int, str]):
+    """District × Handlungsfeld grid: empty, erhöht (light), hoch (dark), with the word in each cell."""
+    m = uebersicht
+    fig, ax = plt.subplots(figsize=(7.2, 0.42 * len(m) + 2.6))
+    karte = ListedColormap(["#FFFFFF", "#F3C98B", "#D55E00"])
+    ax.imshow(m.to_numpy(), cmap=karte, norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5], 3), aspect="auto")
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            w = int(m.iat[i, j])
+            if w:
+                ax.text(j, i, "hoch" if w == 2 else "erhöht", ha="center", va="center", fontsize=7,
+                        color="white" if w == 2 else grafik.FARBE_TEXT)
+    ax.set_xticks(range(m.shape[1]), [textwrap.fill(f"{h} {hf_titel.get(h, '')}", 22) for h in m.columns],
+                  rotation=90, fontsize=7.5)
+    ax.set_yticks(range(m.shape[0]), m.index)
+    ax.set_xticks(np.arange(-0.5, m.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, m.shape[0]), minor=True)
+    ax.grid(which="minor", color="#DDDDDD", linewidth=0.8)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    fig.tight_layout()
+    return fig
+
+
+def ziel_verlaeufe(verlaeufe: Sequence[tuple[str, str, Mapping, str]], spalten: int = 2):
+    """Small multiples, one per city target: observed values, the target path and the target.
+
+    ``verlaeufe``: (title, unit, result of :func:`helpers.wirkungsziele.verlauf`, status).
+    """
+    n = len(verlaeufe)
+    zeilen = int(np.ceil(n / spalten))
+    fig, axes = plt.subplots(zeilen, spalten, figsize=(7.2, 2.5 * zeilen + 0.4), squeeze=False)
+    for ax, (titel, einheit, v, status) in zip(axes.flat, verlaeufe):
+        p = v["pfad"]
+        ax.plot(p["jahr"], p["wert"], color="#777777", ls="--", lw=1.2, label="Zielpfad")
+        ax.scatter(p["jahr"].iloc[-1:], p["wert"].iloc[-1:], marker="*", s=90, color=grafik.FARBE_STADT, zorder=4,
+                   label="Zielwert")
+        tr = v.get("trend")
+        if tr is not None and len(tr):
+            ax.plot(tr["jahr"], tr["wert"], color="#999999", ls=":", lw=1.2, label="bisheriger Trend, fortgeschrieben")
+        r = v["reihe"]
+        ax.plot(r["jahr"], r["wert"], color=grafik.FARBE_BALKEN, lw=2, marker="o", markersize=3, label="Werte")
+        ax.axvline(p["jahr"].iloc[0], color="#BBBBBB", lw=0.8)
+        ax.set_title(textwrap.fill(titel, 40) + f"\n({status})", fontsize=8.5)
+        ax.set_ylabel(einheit, fontsize=8)
+        ax.tick_params(labelsize=7.5)
+        ax.grid(True, axis="y")
+        grafik.deutsche_achse(ax, "y")
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=7.5, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def ziel_stadtteile(bewertung: pd.DataFrame, einheit: str):
+    """Per district: baseline (open circle), latest value (filled, coloured by status) and target (star)."""
+    t = bewertung.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(t) + 1.7))
+    y = np.arange(len(t))
+    for yi, (_, z) in zip(y, t.iterrows()):
+        ax.plot([z["basiswert"], z["wert_aktuell"]], [yi, yi], color="#999999", lw=1)
+    ax.scatter(t["basiswert"], y, facecolor="white", edgecolor="#333333", s=30, zorder=3, label="Ausgangswert")
+    ax.scatter(t["wert_aktuell"], y, color=[STATUS_FARBEN.get(s, "#777777") for s in t["status"]], s=34, zorder=4,
+               label="neuester Wert")
+    ax.scatter(t["zielwert"], y, marker="*", color=grafik.FARBE_STADT, s=60, zorder=5, label="Zielwert")
+    ax.set_yticks(y, t["stadtteil"])
+    ax.invert_yaxis()
+    ax.set_xlabel(einheit)
+    grafik.deutsche_achse(ax, "x")
+    handles = ax.get_legend_handles_labels()[0]
+    handles += [Patch(color=STATUS_FARBEN[s], label=s) for s in ("erreicht", "auf Kurs", "nicht auf Kurs")]
+    ax.legend(handles=handles, fontsize=7.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.tight_layout()
+    return fig
