@@ -350,3 +350,21 @@ def test_aggregationsbeispiel_summen_statt_mittelwert():
                         "wert": [50.0, 10.0, 100 * (5 + 90) / (10 + 900)], "gesperrt": [False] * 3})
     b = anhang.aggregationsbeispiel(ind, kat, 2018)
     assert b["mittel"] == pytest.approx(30.0) and b["stadt"] == pytest.approx(100 * 95 / 910)
+
+
+def test_neuer_indikator_nur_im_katalog_erscheint_in_glossar_und_steckbrief(tmp_path):
+    """The README promises: a catalog entry is enough for the glossary and (kern) the profiles."""
+    ordner = tmp_path / "daten"
+    shutil.copytree(MINI, ordner)
+    katalog = ordner / "indikatoren.yml"
+    y = yaml.safe_load(katalog.read_text(encoding="utf-8"))
+    y["indikatoren"].append({
+        "id": "hze_je_100_ew", "titel": "Hilfen zur Erziehung je 100 Einwohner", "handlungsfeld": 6,
+        "zaehler": "hze_faelle", "nenner": "bev", "faktor": 100, "einheit": "%", "richtung": "belastung",
+        "definition": "Neu ergänzter Testindikator.", "quelle": "Jugendamt", "kern": True,
+        "zaehler_kann_nenner_uebersteigen": False})
+    katalog.write_text(yaml.safe_dump(y, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    d = laden(ordner)
+    assert "{#ind-hze_je_100_ew .unnumbered .unlisted}" in anhang.glossar(d.katalog)
+    text = steckbriefe.steckbriefe(d.indikatoren, d.katalog, d.stadtteile, d.bericht.berichtsjahr)
+    assert text.count("(glossar.qmd#ind-hze_je_100_ew)") == len(d.stadtteile)
