@@ -357,9 +357,10 @@ for name in ("index.html", "testbuch.pdf", "testbuch.docx"):
 
 
 def test_pre_and_post_render_steps_for_quarto(tmp_path):
-    """helpers.execute runs notebooks in place; helpers.postrender fixes a Quarto-like DOCX and strips them."""
+    """helpers.execute runs notebooks in place; helpers.postrender fixes a Quarto-like DOCX and restores them."""
     root = copy_fixture(tmp_path / "buchtest")
     env = {k: v for k, v in os.environ.items() if k != "SOZIALBERICHT_AUSGABE"}  # use the default folder
+    original = (root / "notebooks/beispiel.ipynb").read_bytes()
     pre = subprocess.run([sys.executable, "-m", "helpers.execute"], cwd=root, capture_output=True, text=True, env=env)
     assert pre.returncode == 0, pre.stderr
     notebook = root / "notebooks/beispiel.ipynb"
@@ -384,7 +385,7 @@ def test_pre_and_post_render_steps_for_quarto(tmp_path):
     assert paragraphs[paragraphs.index("Anhang") + 1] == "Anhang A — Methoden"
     assert "Siehe Anhang A." in paragraphs and not any("Appendix" in p for p in paragraphs)
     assert (out / "daten/indikatoren.csv").is_file()
-    assert not any(c.get("outputs") for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
+    assert notebook.read_bytes() == original  # put back byte for byte
 
 
 def test_pre_render_failure_leaves_notebooks_unexecuted(tmp_path):

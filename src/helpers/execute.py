@@ -8,7 +8,8 @@ embed (see quarto-notes.md), so this step runs before ``quarto render``::
 
 It checks the data, writes the downloads, executes every notebook that a chapter embeds
 (in a fresh kernel, like the build without Quarto) and writes the executed notebooks back
-only when all of them succeeded. ``helpers.postrender`` strips them again afterwards.
+only when all of them succeeded. The original files are kept in ``.cache/prerender/``;
+``helpers.postrender`` (or the build, when Quarto fails) puts them back byte for byte.
 """
 
 from __future__ import annotations
@@ -34,6 +35,33 @@ def downloads_folder(root: Path) -> Path:
     return Path(configured) if configured else root / CACHE / "ausgabe" / "daten"
 
 
+def originals_folder(root: Path) -> Path:
+    return root / CACHE / "prerender"
+
+
+def write_in_place(root: Path, executed: dict) -> None:
+    """Keep each original notebook, then overwrite it with its executed version."""
+    for path, nb in executed.items():
+        keep = originals_folder(root) / path.resolve().relative_to(root.resolve())
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        if not keep.exists():  # an earlier run that was not restored still holds the true original
+            shutil.copyfile(path, keep)
+        nbformat.write(nb, path)
+
+
+def restore_notebooks(root: Path, paths: list[Path]) -> None:
+    """Put the original notebooks back; strip executed ones without a kept original; touch no other."""
+    from helpers import nbstrip
+
+    for path in paths:
+        keep = originals_folder(root) / path.resolve().relative_to(root.resolve())
+        if keep.is_file():
+            shutil.copyfile(keep, path)
+            keep.unlink()
+        elif path.is_file() and any(c.get("outputs") for c in nbformat.read(path, as_version=4).cells):
+            nbstrip.main([str(path)])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.execute", description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
@@ -53,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as err:
         print(f"\nFEHLER: {err}", file=sys.stderr)
         return 1
-    for path, nb in executed.items():
-        nbformat.write(nb, path)
+    write_in_place(root, executed)
     progress.say(f"{len(executed)} Notebooks ausgeführt ({seconds(progress.elapsed())}).")
     return 0
 

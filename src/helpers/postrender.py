@@ -6,7 +6,7 @@ Run by ``quarto render`` after all formats (``project: post-render: python -m he
    even with ``lang: de`` (quarto-notes.md). Insert "Teil I …"–"Teil IV …" (and "Anhang")
    before the first chapter of each part and write "Anhang A — …".
 2. Copy the data downloads (written by ``helpers.execute``) into ``<output>/daten/``.
-3. Strip the notebooks that ``helpers.execute`` executed in place.
+3. Put back the notebooks that ``helpers.execute`` executed in place.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ from pathlib import Path
 
 import docx as python_docx
 
-from helpers import nbstrip
 from helpers.build.book import referenced_notebooks
 from helpers.build.config import Book, chapter_title, load_book, read_chapter
 from helpers.build.docx import germanize_appendix, insert_part_titles
 from helpers.build.errors import BuildError
 from helpers.build.pipeline import find_root
-from helpers.execute import downloads_folder
+from helpers.execute import downloads_folder, restore_notebooks
 
 
 def output_folder(book: Book) -> Path:
@@ -62,12 +61,6 @@ def copy_downloads(source: Path, target: Path) -> int:
     return sum(1 for p in target.rglob("*") if p.is_file())
 
 
-def strip_notebooks(paths: list[Path]) -> None:
-    for path in paths:
-        if path.is_file():
-            nbstrip.main([str(path)])
-
-
 def main() -> int:
     try:
         root = find_root()
@@ -85,7 +78,8 @@ def main() -> int:
     finally:
         # Leave no executed notebooks behind, whatever happened above.
         try:
-            strip_notebooks(referenced_notebooks(load_book(find_root())))
+            root = find_root()
+            restore_notebooks(root, referenced_notebooks(load_book(root)))
         except BuildError:
             pass
     return 0

@@ -36,8 +36,33 @@ def write_docx(book: Book, chapters: list[Chapter], targets: Mapping[str, Target
     document = docx.Document(str(path))
     style_parts(document)
     style_callouts(document)
+    update_fields_on_open(document)
     document.save(str(path))
     return path
+
+
+def update_fields_on_open(document) -> None:
+    """Ask Word to fill in the table of contents when the file is opened (pandoc leaves it empty)."""
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    # Word insists on the schema order of w:settings children: insert before the first successor.
+    successors = {qn(f"w:{tag}") for tag in _SETTINGS_AFTER_UPDATE_FIELDS}
+    following = next((child for child in settings if child.tag in successors), None)
+    if following is None:
+        settings.append(element)
+    else:
+        following.addprevious(element)
+
+
+_SETTINGS_AFTER_UPDATE_FIELDS = [
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+]
 
 
 def metadata_args(book: Book) -> list[str]:

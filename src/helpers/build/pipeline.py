@@ -164,6 +164,8 @@ def swap(new: Path, out: Path) -> None:
 
 def remove_stale(out: Path) -> None:
     """Remove ``<out>.tmp-<pid>-…`` folders left by builds that no longer run (e.g. killed)."""
+    if os.name != "posix":  # os.kill(pid, 0) would send Ctrl-C on Windows; `make clean` removes them
+        return
     for folder in out.parent.glob(f"{out.name}.tmp-*"):
         pid = folder.name.removeprefix(f"{out.name}.tmp-").removeprefix("alt-").split("-")[0]
         if pid.isdigit() and not _running(int(pid)):

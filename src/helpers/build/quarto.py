@@ -38,7 +38,14 @@ def render(book: Book, out: Path, env: dict[str, str]) -> None:
     venv_bin = Path(sys.executable).parent
     full_env = {**os.environ, **env, "PATH": os.pathsep.join([str(venv_bin), os.environ.get("PATH", "")])}
     command = [quarto, "render", "--output-dir", output_dir_argument(book.root, out)]
-    proc = subprocess.run(command, cwd=book.root, env=full_env)
+    try:
+        proc = subprocess.run(command, cwd=book.root, env=full_env)
+    finally:
+        # post-render restores the notebooks, but it does not run when rendering fails.
+        from helpers.build.book import referenced_notebooks
+        from helpers.execute import restore_notebooks
+
+        restore_notebooks(book.root, referenced_notebooks(book))
     if proc.returncode != 0:
         raise BuildError(f"quarto render ist fehlgeschlagen (Exit-Code {proc.returncode}); "
                          "die Meldungen von Quarto stehen oben.")
