@@ -424,8 +424,8 @@ MODELLE: dict[str, Modell] = {
     "eingliederungshilfe_35a": Modell("bev_u21", {B: 0.3, Z: 0.3}, 0.20, 0.12, 0.15, ("bev_u21",)),
     "inobhutnahmen": Modell("bev_u18", {B: 1.5}, 0.20, 0.15, 0.10, ("bev_u18",)),
     "gefaehrdungseinschaetzungen": Modell("bev_u18", {B: 1.3}, 0.15, 0.10, 0.10, ("bev_u18",)),
-    "kita_plaetze_u3": Modell("bev_0_2", {Z: 0.5, B: -0.3}, 0.30, 0.06, 0.15, betrag=True),
-    "tagespflege_plaetze_u3": Modell("bev_0_2", {L: 0.5}, 0.35, 0.10, 0.15, betrag=True),
+    "kita_plaetze_u3": Modell("bev_0_2", {Z: 0.5, B: -0.3}, 0.30, 0.05, 0.15, betrag=True),
+    "tagespflege_plaetze_u3": Modell("bev_0_2", {L: 0.5}, 0.35, 0.06, 0.15, betrag=True),
     "kita_plaetze_3_5": Modell("bev_3_5", {Z: 0.2}, 0.12, 0.03, 0.08, betrag=True),
     "ogs_plaetze": Modell("_bev_6_9_schulort", {B: 0.2}, 0.15, 0.05, 0.10, betrag=True),
     "seu_untersucht": Modell("bev_3_5", {}, 0.03, 0.03, 0.02, ("bev_3_5",), stadt_rauschen=0.01),
@@ -766,7 +766,11 @@ class Generator:
                 gewichte = logit_gewichte(bezug[:, j], eta[:, j], gesamt)
             else:
                 gewichte = bezug[:, j] * np.exp(eta[:, j])
-            out[:, j] = verteilen(gesamt, gewichte, g, rng)
+            if modell.betrag:  # places, dwellings, m²: no sampling noise, only the modelled variation
+                x = runden_summe(gewichte, gesamt)
+                out[:, j] = x if g is None or (x <= g).all() else verteilen(gesamt, gewichte, g, rng)
+            else:
+                out[:, j] = verteilen(gesamt, gewichte, g, rng)
         self.werte[name] = out
 
     # --- blocks ---------------------------------------------------------------------------
