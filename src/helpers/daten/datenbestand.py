@@ -164,8 +164,10 @@ def _laden(ordner: Path, katalog_datei: Path) -> Datenbestand:
     bestand = None
     if teile:
         roh = pd.concat(teile, ignore_index=True)
-        for c in ("datei", "sp_stadtteil", "sp_wert", "sp_jahr", "sp_merkmal"):
-            roh[c] = roh[c].astype("str").astype("category")
+        # Few distinct values: categorical keeps the checks fast on long inputs.
+        for c in ("stadtteil", "jahr", "merkmal", "datei", "sp_stadtteil", "sp_wert", "sp_jahr", "sp_merkmal"):
+            if not isinstance(roh[c].dtype, pd.CategoricalDtype):
+                roh[c] = roh[c].astype("str").astype("category")
         bestand = pruefe_bestand(roh, stadtteile, katalog, bericht, probleme)
     if probleme:
         raise DatenFehler(probleme, ordner)

@@ -46,6 +46,7 @@ class Tabelle:
     datei: str
     kopf: list[str]
     zellen: pd.DataFrame  # columns 0..n-1; str (CSV) or Python objects (XLSX)
+    texte: pd.DataFrame  # the same cells as trimmed, NFC-normalised text (categorical, '' = empty)
     zeilen: np.ndarray  # Excel row number of each row of ``zellen``
     trenner: str | None  # CSV separator, None for XLSX
     sha256: str
@@ -60,11 +61,24 @@ class Tabelle:
         return None
 
 
+def kategorie(werte: pd.Series) -> pd.Series:
+    """Cell values as trimmed, NFC-normalised text, categorical ('' for empty; 2018.0 → '2018').
+
+    Each distinct value is normalised once, so long columns with few distinct
+    values (districts, years, Merkmale) cost one hashing pass.
+    """
+    if werte.dtype == object or not pd.api.types.is_string_dtype(werte):
+        werte = werte.map(_zelltext).astype("str")
+    codes, uniq = pd.factorize(werte, use_na_sentinel=True)
+    norm = pd.Series(uniq, dtype="str").str.strip().str.normalize("NFC").tolist() + [""]
+    codes2, kat = pd.factorize(pd.Series(norm, dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(codes2[codes], categories=pd.Index(kat, dtype="str")),
+                     index=werte.index)
+
+
 def text(werte: pd.Series) -> pd.Series:
     """Cell values as trimmed, NFC-normalised text ('' for empty; 2018.0 → '2018')."""
-    if not pd.api.types.is_string_dtype(werte) or werte.dtype == object:
-        werte = werte.map(_zelltext).astype("str")
-    return werte.fillna("").str.strip().str.normalize("NFC")
+    return kategorie(werte).astype("str")
 
 
 def _zelltext(v) -> str:
@@ -104,25 +118,28 @@ def lese_tabelle(pfad: Path, datei: str, probleme: list[Problem]) -> Tabelle | N
         return None
     kopf, zellen = teile[0], teile[1]
     zeilen = np.arange(2, len(zellen) + 2)
+    texte = pd.DataFrame({c: kategorie(zellen[c]) for c in zellen.columns}, index=zellen.index)
     # Completely empty rows carry no data (Excel leaves them between blocks).
     if len(zellen):
         leer = np.ones(len(zellen), dtype=bool)
-        for c in zellen.columns:
-            leer &= (text(zellen[c]) == "").to_numpy()
-        zellen, zeilen = zellen.loc[~leer].reset_index(drop=True), zeilen[~leer]
+        for c in texte.columns:
+            leer &= (texte[c] == "").to_numpy()
+        if leer.any():
+            zellen, texte = zellen.loc[~leer].reset_index(drop=True), texte.loc[~leer].reset_index(drop=True)
+            zeilen = zeilen[~leer]
     # Trailing separators produce unnamed, empty columns: drop those, keep the rest.
     behalten = []
     for i, k in enumerate(kopf):
         if k == "":
-            if (text(zellen[i]) == "").all():
+            if (texte[i] == "").all():
                 continue
             probleme.append(Problem(datei, 1, f"Spalte {i + 1}", None, "Spalte ohne Überschrift enthält Werte.",
                                     "Geben Sie der Spalte eine Überschrift oder löschen Sie sie."))
             return None
         behalten.append(i)
     kopf = [kopf[i] for i in behalten]
-    zellen = zellen[behalten]
-    zellen.columns = range(len(behalten))
+    zellen, texte = zellen[behalten], texte[behalten]
+    zellen.columns = texte.columns = range(len(behalten))
     gesehen: dict[str, int] = {}
     for i, k in enumerate(kopf):
         if k.casefold() in gesehen:
@@ -131,7 +148,7 @@ def lese_tabelle(pfad: Path, datei: str, probleme: list[Problem]) -> Tabelle | N
                                     "Benennen Sie eine der Spalten um oder löschen Sie sie."))
             return None
         gesehen[k.casefold()] = i
-    return Tabelle(datei, kopf, zellen, zeilen, trenner, sha, n)
+    return Tabelle(datei, kopf, zellen, texte, zeilen, trenner, sha, n)
 
 
 def _lese_csv(roh: bytes, datei: str, probleme: list[Problem]):
@@ -203,7 +220,8 @@ def _lese_xlsx(roh: bytes, datei: str, probleme: list[Problem]):
     return kopf, zellen
 
 
-def zahlen(werte: pd.Series, dezimalkomma_standard: bool) -> tuple[pd.Series, pd.Series]:
+def zahlen(werte: pd.Series, dezimalkomma_standard: bool,
+           texte: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse numbers as German or English Excel writes them; never guess silently.
 
     Accepted: ``12``, ``12,5`` / ``12.5``, ``1.234,5`` / ``1,234.5``, ``-3``;
@@ -214,7 +232,8 @@ def zahlen(werte: pd.Series, dezimalkomma_standard: bool) -> tuple[pd.Series, pd
     file uses both conventions, its ambiguous values are errors.
 
     Returns ``(wert, fehler)``: floats (NaN on error) and per value '' (fine),
-    'leer', 'keine_zahl' or 'mehrdeutig'.
+    'leer', 'keine_zahl' or 'mehrdeutig'. ``texte`` may pass the column's
+    :func:`kategorie` if already computed (text columns only).
     """
     n = len(werte)
     wert = np.full(n, np.nan)
@@ -223,12 +242,26 @@ def zahlen(werte: pd.Series, dezimalkomma_standard: bool) -> tuple[pd.Series, pd
         ist_num = werte.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                             and not (isinstance(v, float) and np.isnan(v))).to_numpy(dtype=bool)
         wert[ist_num] = werte[ist_num].astype(float).to_numpy()
-        t = text(werte.where(~ist_num, None))
+        # numeric cells must not take part in choosing the file's convention
+        t = kategorie(werte.where(~ist_num, None))
     else:
         ist_num = np.zeros(n, dtype=bool)
-        t = text(werte)
-    t = t.str.replace("\u202f", "", regex=False)
-    leer = (t == "").to_numpy() & ~ist_num
+        t = kategorie(werte) if texte is None else texte
+    # Parse each distinct text once: a column of counts has few distinct values.
+    kat = pd.Series(t.cat.categories, dtype="str").str.replace("\u202f", "", regex=False)
+    uw, uf = _text_zahlen(kat, dezimalkomma_standard)
+    codes = t.cat.codes.to_numpy()
+    tw, tf = uw[codes], uf[codes]
+    wert[~ist_num] = tw[~ist_num]
+    fehler[~ist_num] = tf[~ist_num]
+    return pd.Series(wert, index=werte.index), pd.Series(fehler, index=werte.index, dtype="str")
+
+
+def _text_zahlen(t: pd.Series, dezimalkomma_standard: bool) -> tuple[np.ndarray, np.ndarray]:
+    n = len(t)
+    wert = np.full(n, np.nan)
+    fehler = np.full(n, "", dtype=object)
+    leer = (t == "").to_numpy()
     de = t.str.fullmatch(_DE).to_numpy(dtype=bool)
     en = t.str.fullmatch(_EN).to_numpy(dtype=bool)
     ganz = t.str.fullmatch(_GANZ).to_numpy(dtype=bool)
@@ -250,8 +283,8 @@ def zahlen(werte: pd.Series, dezimalkomma_standard: bool) -> tuple[pd.Series, pd
         s = pd.Series(tt[als_en], dtype="str").str.replace(",", "", regex=False)
         wert[als_en] = s.astype(float).to_numpy()
     fehler[leer] = "leer"
-    fehler[~(ist_num | leer | de | en)] = "keine_zahl"
-    return pd.Series(wert, index=werte.index), pd.Series(fehler, index=werte.index, dtype="str")
+    fehler[~(leer | de | en)] = "keine_zahl"
+    return wert, fehler
 
 
 def ist_bestand_breit(kopf: list[str]) -> bool:
@@ -305,17 +338,17 @@ def lese_bestand(tab: Tabelle, kennung, vorschlag, probleme: list[Problem]) -> p
         return None
     dezimalkomma = tab.trenner != ","
     sp = {name: tab.spalte(name) for name in ("stadtteil", "jahr", "merkmal", "wert", "quelle")}
-    z = tab.zellen
-    quelle = text(z[sp["quelle"]]).replace("", pd.NA) if sp["quelle"] is not None else None
+    z, tx = tab.zellen, tab.texte
+    quelle = tx[sp["quelle"]].astype("str").replace("", pd.NA) if sp["quelle"] is not None else None
 
     if not breit:
-        wert, fehler = zahlen(z[sp["wert"]], dezimalkomma)
+        wert, fehler = zahlen(z[sp["wert"]], dezimalkomma, tx[sp["wert"]])
         out = pd.DataFrame({
-            "stadtteil": text(z[sp["stadtteil"]]),
-            "jahr": text(z[sp["jahr"]]),
-            "merkmal": text(z[sp["merkmal"]]),
+            "stadtteil": tx[sp["stadtteil"]],
+            "jahr": tx[sp["jahr"]],
+            "merkmal": tx[sp["merkmal"]],
             "wert": wert,
-            "wert_text": text(z[sp["wert"]]),
+            "wert_text": tx[sp["wert"]],
             "wert_fehler": fehler,
             "quelle": quelle if quelle is not None else pd.Series(pd.NA, index=z.index, dtype="str"),
             "zeile": tab.zeilen,
@@ -335,7 +368,7 @@ def lese_bestand(tab: Tabelle, kennung, vorschlag, probleme: list[Problem]) -> p
 
 
 def _breit_zu_lang(tab, sp, quelle, kennung, vorschlag, dezimalkomma, probleme):
-    datei, z = tab.datei, tab.zellen
+    datei, z, tx = tab.datei, tab.zellen, tab.texte
     fest = {sp["merkmal"], sp["jahr"]} | ({sp["quelle"]} if sp["quelle"] is not None else set())
     gesamt = [i for i, k in enumerate(tab.kopf) if k.casefold() in GESAMT]
     if len(gesamt) > 1:
@@ -348,7 +381,7 @@ def _breit_zu_lang(tab, sp, quelle, kennung, vorschlag, dezimalkomma, probleme):
     for i, k in enumerate(tab.kopf):
         if i in fest or i in gesamt:
             continue
-        wert, fehler = zahlen(z[i], dezimalkomma)
+        wert, fehler = zahlen(z[i], dezimalkomma, tx[i])
         summe += np.nan_to_num(wert.to_numpy())
         summe_ok &= (fehler == "").to_numpy()
         name = kennung(k)
@@ -360,15 +393,15 @@ def _breit_zu_lang(tab, sp, quelle, kennung, vorschlag, dezimalkomma, probleme):
             continue
         bezirke.append(i)
         teile.append(pd.DataFrame({
-            "stadtteil": k, "jahr": text(z[sp["jahr"]]), "merkmal": text(z[sp["merkmal"]]),
-            "wert": wert, "wert_text": text(z[i]), "wert_fehler": fehler,
+            "stadtteil": k, "jahr": tx[sp["jahr"]], "merkmal": tx[sp["merkmal"]],
+            "wert": wert, "wert_text": tx[i], "wert_fehler": fehler,
             "quelle": quelle if quelle is not None else pd.Series(pd.NA, index=z.index, dtype="str"),
             "zeile": tab.zeilen, "sp_stadtteil": k, "sp_wert": k,
         }))
     if gesamt:
         g = gesamt[0]
-        gwert, gfehler = zahlen(z[g], dezimalkomma)
-        gtext = text(z[g])
+        gwert, gfehler = zahlen(z[g], dezimalkomma, tx[g])
+        gtext = tx[g].astype("str")
         for j in np.flatnonzero((gfehler != "").to_numpy() & (gfehler != "leer").to_numpy()):
             probleme.append(Problem(datei, int(tab.zeilen[j]), tab.kopf[g], gtext.iloc[j],
                                     "Der Gesamtwert ist keine Zahl.",
@@ -380,8 +413,8 @@ def _breit_zu_lang(tab, sp, quelle, kennung, vorschlag, dezimalkomma, probleme):
             d = gv[j] - summe[j]
             probleme.append(Problem(datei, int(tab.zeilen[j]), tab.kopf[g], gtext.iloc[j],
                                     f"Der Gesamtwert weicht von der Summe der Stadtteile ({_fmt(summe[j])}) um "
-                                    f"{'+' if d > 0 else ''}{_fmt(d)} ab (Merkmal „{text(z[sp['merkmal']]).iloc[j]}“, "
-                                    f"Jahr {text(z[sp['jahr']]).iloc[j]}).",
+                                    f"{'+' if d > 0 else ''}{_fmt(d)} ab (Merkmal „{tx[sp['merkmal']].iloc[j]}“, "
+                                    f"Jahr {tx[sp['jahr']].iloc[j]}).",
                                     "Prüfen Sie die Stadtteilwerte und die Gesamtsumme dieser Zeile (fehlt ein "
                                     "Stadtteil, oder enthält Gesamt Fälle ohne Stadtteilzuordnung?). Die "
                                     "Gesamtstadt wird ohnehin aus den Stadtteilen berechnet; die Spalte Gesamt "

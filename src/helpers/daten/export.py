@@ -20,15 +20,14 @@ data give byte-identical downloads.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import re
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from helpers.daten.xlsx import xlsx_bytes
 
 SPALTEN_CSV = ["stadtteil", "jahr", "indikator", "wert", "zaehler", "nenner", "gesperrt", "unsicher"]
 NACHKOMMA = 6
@@ -48,14 +47,14 @@ ERLAEUTERUNG = [
 
 
 def _zahltext(werte: pd.Series, nachkomma: int | None = None) -> pd.Series:
-    """Numbers as German text without thousands separator; NaN → ''. Vectorised."""
+    """Numbers as German text without thousands separator; NaN → ''."""
     x = werte.to_numpy(dtype=float)
     if nachkomma is not None:
-        x = np.round(x, nachkomma)
-    # %.15g: shortest exact rendering for our magnitudes, no trailing zeros, integers without ",0".
-    s = pd.Series(np.char.mod("%.15g", np.nan_to_num(x)), index=werte.index, dtype="str")
-    s = s.str.replace(".", ",", regex=False).where(~np.isnan(x), "")
-    return s.replace("-0", "0")
+        x = np.round(x, nachkomma) + 0.0  # + 0.0 turns -0.0 into 0.0
+    # %.15g: exact for our magnitudes, no trailing zeros, integers without ",0".
+    # A comprehension is the fastest way to format floats in Python (linear, ~1 µs per value).
+    txt = [("%.15g" % v).replace(".", ",") if v == v else "" for v in x.tolist()]
+    return pd.Series(txt, index=werte.index, dtype="str")
 
 
 def _bool_text(werte: pd.Series) -> pd.Series:
@@ -102,47 +101,11 @@ def _zeitstempel(berichtsjahr: int) -> dt.datetime:
 
 
 def indikatoren_xlsx_bytes(tabelle: pd.DataFrame, berichtsjahr: int) -> bytes:
-    """The XLSX file (sheet „indikatoren“ as the CSV, sheet „erlaeuterung“ describing the columns)."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "indikatoren"
-    ws.append(SPALTEN_CSV)
+    """The XLSX file: sheet „indikatoren“ as the CSV, sheet „erlaeuterung“ describing the columns."""
     t = tabelle[SPALTEN_CSV].copy()
     t["wert"] = t["wert"].round(NACHKOMMA)
-    t = t.astype(object).where(t.notna(), None)
-    for zeile in t.itertuples(index=False, name=None):
-        ws.append(zeile)
-    ws.freeze_panes = "A2"
-    ws2 = wb.create_sheet("erlaeuterung")
-    ws2.append(["spalte", "bedeutung"])
-    for z in ERLAEUTERUNG:
-        ws2.append(z)
-    zeit = _zeitstempel(berichtsjahr)
-    wb.properties.creator = "helpers.daten"
-    wb.properties.created = zeit
-    puffer = io.BytesIO()
-    wb.save(puffer)
-    return _zip_deterministisch(puffer.getvalue(), zeit)
-
-
-def _zip_deterministisch(roh: bytes, zeit: dt.datetime) -> bytes:
-    """Rewrite a zip with fixed entry times and fixed core.xml timestamps."""
-    stempel = zeit.strftime("%Y-%m-%dT%H:%M:%SZ")
-    ein = zipfile.ZipFile(io.BytesIO(roh))
-    aus_puffer = io.BytesIO()
-    with zipfile.ZipFile(aus_puffer, "w", zipfile.ZIP_DEFLATED) as aus:
-        for info in ein.infolist():
-            daten = ein.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                daten = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                               lambda m: m.group(1) + stempel.encode() + m.group(3), daten)
-            neu = zipfile.ZipInfo(info.filename, date_time=(max(zeit.year, 1980), zeit.month, zeit.day, 0, 0, 0))
-            neu.compress_type = zipfile.ZIP_DEFLATED
-            neu.external_attr = 0o600 << 16
-            aus.writestr(neu, daten)
-    return aus_puffer.getvalue()
+    erl = pd.DataFrame(ERLAEUTERUNG, columns=["spalte", "bedeutung"])
+    return xlsx_bytes({"indikatoren": t, "erlaeuterung": erl}, _zeitstempel(berichtsjahr))
 
 
 def schreibe_downloads(d, ordner: str | os.PathLike) -> list[Path]:

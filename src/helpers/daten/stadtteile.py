@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.daten.einlesen import lese_tabelle, text, zahlen
+from helpers.daten.einlesen import lese_tabelle, zahlen
 from helpers.daten.fehler import Problem, aehnlichster
 
 DATEI = "stadtteile.csv"
@@ -39,13 +39,13 @@ def lese_stadtteile(pfad: Path, probleme: list[Problem]) -> tuple[pd.DataFrame |
         probleme.append(Problem(DATEI, None, None, None, "stadtteile.csv enthält keine Stadtteile.",
                                 "Tragen Sie je Stadtteil eine Zeile mit schluessel und name ein."))
         return None, tab
-    df = pd.DataFrame({"schluessel": text(tab.zellen[tab.spalte("schluessel")]),
-                       "name": text(tab.zellen[tab.spalte("name")])})
+    df = pd.DataFrame({"schluessel": tab.texte[tab.spalte("schluessel")].astype("str"),
+                       "name": tab.texte[tab.spalte("name")].astype("str")})
     for i, k in enumerate(tab.kopf):
         if k.casefold() in ("schluessel", "name"):
             continue
-        werte = text(tab.zellen[i])
-        zahl, fehler = zahlen(tab.zellen[i], tab.trenner != ",")
+        werte = tab.texte[i].astype("str")
+        zahl, fehler = zahlen(tab.zellen[i], tab.trenner != ",", tab.texte[i])
         if (fehler == "").all():  # a fully numeric extra column (tile position, area) becomes numbers
             df[k] = zahl.astype("int64") if (zahl == zahl.round()).all() else zahl
         else:

@@ -8,6 +8,8 @@ import yaml
 
 from helpers.daten.fehler import Problem
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml if available: same results, faster
+
 
 def text_dekodieren(roh: bytes) -> tuple[str, str]:
     """Decode file bytes: strict UTF-8 (BOM optional), else Windows-1252.
@@ -65,8 +67,13 @@ def lese_yaml(pfad: Path, datei: str, probleme: list[Problem]) -> YamlInhalt | N
                                 "Speichern Sie die Datei als UTF-8."))
         return None
     try:
-        daten = yaml.safe_load(text)
-        knoten = yaml.compose(text, Loader=yaml.SafeLoader)
+        # One parse gives both the node tree (line numbers) and the data.
+        loader = _LOADER(text)
+        try:
+            knoten = loader.get_single_node()
+            daten = loader.construct_document(knoten) if knoten is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         grund = getattr(e, "problem", None) or str(e)
