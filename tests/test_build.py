@@ -40,6 +40,17 @@ def run_build(root: Path, *args: str, env: dict | None = None) -> subprocess.Com
                           text=True, env={**os.environ, **(env or {})}, timeout=1800)
 
 
+def build_here(root: Path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """The same command in this process (no interpreter start-up): ``(exit code, stdout, stderr)``."""
+    from helpers.build.__main__ import main
+
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOZIALBERICHT_ROOT", str(root))  # main() sets it; monkeypatch restores it
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 def copy_fixture(target: Path) -> Path:
     shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("_book*", ".cache"))
     return target
@@ -286,19 +297,19 @@ def test_failing_notebook_stops_build_and_leaves_output_unchanged(tmp_path):
     assert not list(root.glob("_book.tmp*"))
 
 
-def test_bad_embed_names_chapter_notebook_and_label(tmp_path):
+def test_bad_embed_names_chapter_notebook_and_label(tmp_path, monkeypatch, capsys):
     root = copy_fixture(tmp_path / "buchtest")
     chapter = root / "kapitel/drei.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< embed ../notebooks/beispiel.ipynb#fig-fehlt >}}\n",
                        encoding="utf-8")
-    result = run_build(root, "--engine", "python")
-    assert result.returncode == 1
-    assert "kapitel/drei.qmd" in result.stderr and "fig-fehlt" in result.stderr and "beispiel.ipynb" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (root / "_book").exists()
+    code, _, err = build_here(root, monkeypatch, capsys, "--engine", "python")
+    assert code == 1
+    assert "kapitel/drei.qmd" in err and "fig-fehlt" in err and "beispiel.ipynb" in err
+    assert "fig-balken" in err  # the labels that do exist
+    assert not (root / "_book").exists() and not list(root.glob("_book.tmp*"))
 
 
-def test_unresolved_references_of_all_chapters_reported_together(tmp_path):
+def test_unresolved_references_of_all_chapters_reported_together(tmp_path, monkeypatch, capsys):
     """A book without notebooks: no kernel needed."""
     root = tmp_path / "buch"
     (root / "k").mkdir(parents=True)
@@ -308,28 +319,28 @@ def test_unresolved_references_of_all_chapters_reported_together(tmp_path):
     (root / "index.qmd").write_text("# Start {.unnumbered}\n\nSiehe @sec-a.\n", encoding="utf-8")
     (root / "k/a.qmd").write_text("# A {#sec-a}\n\nSiehe @fig-gibtsnicht.\n", encoding="utf-8")
     (root / "k/b.qmd").write_text("# B\n\nUnd @tbl-auchnicht, aber @sec-a.\n", encoding="utf-8")
-    result = run_build(root, "--engine", "python")
-    assert result.returncode == 1
-    assert "k/a.qmd: @fig-gibtsnicht" in result.stderr and "k/b.qmd: @tbl-auchnicht" in result.stderr
-    assert "Traceback" not in result.stderr
+    code, _, err = build_here(root, monkeypatch, capsys, "--engine", "python")
+    assert code == 1
+    assert "k/a.qmd: @fig-gibtsnicht" in err and "k/b.qmd: @tbl-auchnicht" in err
     (root / "k/a.qmd").write_text("# A {#sec-a}\n", encoding="utf-8")
     (root / "k/b.qmd").write_text("# B\n\nSiehe @sec-a.\n", encoding="utf-8")
-    result = run_build(root, "--engine", "python")
-    assert result.returncode == 0, result.stderr
+    code, out, err = build_here(root, monkeypatch, capsys, "--engine", "python")
+    assert code == 0, err
+    assert "Fertig in" in out
     assert '<a href="a.html#sec-a">Kapitel 1</a>' in (root / "_book/k/b.html").read_text(encoding="utf-8")
 
 
-def test_single_notebook_mode_reports_labels(tmp_path):
+def test_single_notebook_mode_reports_labels(tmp_path, monkeypatch, capsys):
     root = copy_fixture(tmp_path / "buchtest")
-    result = run_build(root, "--notebook", "beispiel")
-    assert result.returncode == 0, result.stderr
+    code, _, err = build_here(root, monkeypatch, capsys, "--notebook", "beispiel")
+    assert code == 0, err
     for label in ("fig-balken: Abbildung (PNG)", "tbl-werte: Markdown", "txt-satz: Text: Zusammen zählen"):
-        assert label in result.stderr
+        assert label in err
     assert not (root / "_book").exists()
     assert (root / ".cache/notebooks/notebooks/beispiel.ipynb").is_file()
 
 
-def test_quarto_engine_runs_quarto_render_with_venv_first_on_path(tmp_path):
+def test_quarto_engine_runs_quarto_render_with_venv_first_on_path(tmp_path, monkeypatch, capsys):
     """A stand-in ``quarto`` records how it was called and writes the three outputs."""
     root = copy_fixture(tmp_path / "buchtest")
     bin_dir = tmp_path / "bin"
@@ -346,8 +357,9 @@ for name in ("index.html", "testbuch.pdf", "testbuch.docx"):
     (out / name).write_text("quarto")
 """, encoding="utf-8")
     fake.chmod(0o755)
-    result = run_build(root, env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
-    assert result.returncode == 0, result.stderr
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    code, _, err = build_here(root, monkeypatch, capsys)
+    assert code == 0, err
     args, first_on_path, downloads = eval(log.read_text())  # noqa: S307 - written above
     assert args[0] == "render" and args[1] == "--output-dir" and args[2].startswith("_book.tmp-")
     assert Path(first_on_path) == Path(sys.executable).parent
@@ -356,13 +368,26 @@ for name in ("index.html", "testbuch.pdf", "testbuch.docx"):
     assert not list(root.glob("_book.tmp*"))
 
 
-def test_pre_and_post_render_steps_for_quarto(tmp_path):
+def run_step(module: str, root: Path, monkeypatch, capsys, env: dict | None = None) -> tuple[int, str]:
+    """``python -m helpers.execute`` / ``helpers.postrender`` as Quarto runs them (cwd = project), in process."""
+    import importlib
+
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOZIALBERICHT_ROOT", str(root))
+    monkeypatch.delenv("SOZIALBERICHT_AUSGABE", raising=False)  # use the default folder
+    for key, value in (env or {}).items():
+        monkeypatch.setenv(key, value)
+    main = importlib.import_module(module).main
+    code = main([]) if module == "helpers.execute" else main()
+    return code, capsys.readouterr().err
+
+
+def test_pre_and_post_render_steps_for_quarto(tmp_path, monkeypatch, capsys):
     """helpers.execute runs notebooks in place; helpers.postrender fixes a Quarto-like DOCX and restores them."""
     root = copy_fixture(tmp_path / "buchtest")
-    env = {k: v for k, v in os.environ.items() if k != "SOZIALBERICHT_AUSGABE"}  # use the default folder
     original = (root / "notebooks/beispiel.ipynb").read_bytes()
-    pre = subprocess.run([sys.executable, "-m", "helpers.execute"], cwd=root, capture_output=True, text=True, env=env)
-    assert pre.returncode == 0, pre.stderr
+    code, err = run_step("helpers.execute", root, monkeypatch, capsys)
+    assert code == 0, err
     notebook = root / "notebooks/beispiel.ipynb"
     assert any(c.get("outputs") for c in nbformat.read(notebook, as_version=4).cells)
 
@@ -376,9 +401,8 @@ def test_pre_and_post_render_steps_for_quarto(tmp_path):
     (root / ".cache/ausgabe/daten").mkdir(parents=True, exist_ok=True)
     (root / ".cache/ausgabe/daten/indikatoren.csv").write_text("a;b\n", encoding="utf-8")
 
-    post = subprocess.run([sys.executable, "-m", "helpers.postrender"], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "QUARTO_PROJECT_OUTPUT_DIR": "_book"})
-    assert post.returncode == 0, post.stderr
+    code, err = run_step("helpers.postrender", root, monkeypatch, capsys, {"QUARTO_PROJECT_OUTPUT_DIR": "_book"})
+    assert code == 0, err
     paragraphs = [p.text for p in docx.Document(str(out / "testbuch.docx")).paragraphs]
     assert paragraphs[paragraphs.index("Teil I Grundlagen") + 1] == "1 Erstes Kapitel"
     assert paragraphs[paragraphs.index("Teil II Ergebnisse") + 1] == "3 Drittes Kapitel"
@@ -388,13 +412,13 @@ def test_pre_and_post_render_steps_for_quarto(tmp_path):
     assert notebook.read_bytes() == original  # put back byte for byte
 
 
-def test_pre_render_failure_leaves_notebooks_unexecuted(tmp_path):
+def test_pre_render_failure_leaves_notebooks_unexecuted(tmp_path, monkeypatch, capsys):
     root = copy_fixture(tmp_path / "buchtest")
-    inject(root, "raise RuntimeError('kaputt')")
+    inject(root, "raise RuntimeError('kaputt')", position=1)
     before = (root / "notebooks/beispiel.ipynb").read_bytes()
-    pre = subprocess.run([sys.executable, "-m", "helpers.execute"], cwd=root, capture_output=True, text=True)
-    assert pre.returncode == 1
-    assert "beispiel.ipynb" in pre.stderr and "RuntimeError: kaputt" in pre.stderr
+    code, err = run_step("helpers.execute", root, monkeypatch, capsys)
+    assert code == 1
+    assert "beispiel.ipynb" in err and "RuntimeError: kaputt" in err
     assert (root / "notebooks/beispiel.ipynb").read_bytes() == before
 
 
@@ -413,6 +437,38 @@ def test_staging_replaces_output_only_on_success(tmp_path):
         (tmp / "neu.txt").write_text("neu")
     assert [p.name for p in out.iterdir()] == ["neu.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_book"]
+
+
+def test_execute_all_runs_in_parallel_and_stops_on_failure():
+    from helpers.build.notebooks import execute_all
+
+    done = []
+
+    def fake(path, env=None):
+        if path.name == "kaputt.ipynb":
+            raise BuildError("Notebook kaputt.ipynb ist fehlgeschlagen")
+        return {"name": path.name, "env": env}
+
+    paths = [Path("a.ipynb"), Path("b.ipynb"), Path("c.ipynb")]
+    result = execute_all(paths, jobs=2, env={"X": "1"}, run=fake, on_done=lambda p, t: done.append(p.name))
+    assert list(result) == paths and result[paths[1]] == {"name": "b.ipynb", "env": {"X": "1"}}
+    assert sorted(done) == ["a.ipynb", "b.ipynb", "c.ipynb"]
+    with pytest.raises(BuildError, match="kaputt"):
+        execute_all(paths + [Path("kaputt.ipynb")], jobs=2, run=fake)
+
+
+def test_failure_report_names_cell_and_shortens_traceback():
+    from helpers.build.notebooks import failure_report
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
+                                         nbformat.v4.new_code_cell("#| label: fig-a\nplot(x)")])
+    nb.cells[0].execution_count = 1
+    trace = ["\x1b[0;31m---------\x1b[0m"] + [f"Zeile {i}" for i in range(40)] + ["\x1b[0;31mNameError\x1b[0m: plot"]
+    nb.cells[1].outputs = [nbformat.v4.new_output("error", ename="NameError", evalue="plot", traceback=trace)]
+    report = failure_report(Path("notebooks/demo.ipynb"), nb)
+    assert "demo.ipynb" in report and "Zelle 2 (label: fig-a)" in report and "    plot(x)" in report
+    assert "NameError: plot" in report and "Zeile 39" in report and "Zeile 10" not in report
+    assert "\x1b" not in report and "#|" not in report
 
 
 def test_callouts_take_their_heading_as_title_per_format():

@@ -11,7 +11,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import nbformat
@@ -154,7 +154,7 @@ def execute_all(
     """Execute several notebooks, ``jobs`` at a time; return ``{path: executed notebook}``.
 
     Kernels are separate processes, so threads are enough to run them in parallel.
-    The first failure is raised once the running notebooks have finished.
+    On the first failure no further notebook starts; it is raised once the running ones end.
     """
     paths = list(paths)
 
@@ -169,7 +169,10 @@ def execute_all(
         return {path: one(path) for path in paths}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {path: pool.submit(one, path) for path in paths}
-        errors = [f.exception() for f in futures.values() if f.exception() is not None]
-        if errors:
-            raise errors[0]
+        wait(futures.values(), return_when=FIRST_EXCEPTION)
+        failed = [f for f in futures.values() if f.done() and f.exception() is not None]
+        if failed:
+            for future in futures.values():
+                future.cancel()  # notebooks not started yet; running ones finish first
+            raise failed[0].exception()
         return {path: future.result() for path, future in futures.items()}
