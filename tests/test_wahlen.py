@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import wahlen
+from helpers import grafik, wahlen
 from helpers.daten.katalog import Katalog
 
 NAMEN = ["Nord", "Mitte", "Süd", "Ost", "West", "Hafen"]
@@ -198,11 +198,9 @@ def test_verlauf_and_leere_daten():
     alle = wahlen.wahlen(ind, _katalog())
     fig = wahlen.verlauf_abbildung(ind, alle, 2018)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    # the Europawahl 2019 lies after the Berichtsjahr
-    assert labels == ["Kommunalwahl", "Bundestagswahl", "Spanne der Stadtteile"]
-    fig = wahlen.verlauf_abbildung(ind, alle)
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    # elections after the Berichtsjahr stay visible, right of the dotted Berichtsjahr line
     assert labels == ["Kommunalwahl", "Bundestagswahl", "Europawahl", "Spanne der Stadtteile"]
+    assert any(l.get_linestyle() == ":" and l.get_xdata()[0] == 2018.5 for l in fig.axes[0].lines)
     leer = wahlen.letzte_wahlen(alle.iloc[0:0], 2018)
     assert leer.empty
     fig2 = wahlen.punktdiagramm(wahlen.beteiligung(ind, leer, NAMEN), leer, NAMEN)
@@ -213,6 +211,7 @@ def test_verlauf_and_leere_daten():
 
 
 def test_labels_in_scatter_do_not_overlap():
+    grafik.stil()  # the book's font sizes (as after helpers.setup())
     z = wahlen.zusammenhang(_ind(), "wb_kw", 2014, "sgb2", reihenfolge=NAMEN)
     fig = wahlen.streudiagramm(z, "SGB-II-Quote", "Wahlbeteiligung")
     ax = fig.axes[0]
@@ -223,10 +222,16 @@ def test_labels_in_scatter_do_not_overlap():
     for i in range(len(boxen)):
         for j in range(i + 1, len(boxen)):
             assert not boxen[i].overlaps(boxen[j]), (namen[i].get_text(), namen[j].get_text())
-    assert "Pearson r = " in ax.get_title()
+    assert "Pearson r = " in ax.get_title(loc="left")
     plt.close("all")
 
 
-def test_quelle_from_catalog_without_duplicates():
-    assert wahlen.quelle(_katalog(), ["wb_kw", "wb_btw", "sgb2"]) == (
-        "Quelle: Wahlamt; IT.NRW; Bundesagentur für Arbeit; Einwohnermelderegister.")
+def test_verlauf_text_per_type_up_to_berichtsjahr():
+    text = wahlen.verlauf_text(wahlen.wahlen(_ind(), _katalog()), 2018)
+    assert text.startswith("Die Daten enthalten 4 Wahlen aus den Jahren 2009 bis 2017.")
+    assert "Bei der Kommunalwahl sank die Beteiligung: von 50,5 % (2009) auf 48,7 % (2014; −1,8 Pp.)." in text
+    assert "Bei der Bundestagswahl stieg die Beteiligung: von 66,5 % (2013) auf 68,2 % (2017; +1,7 Pp.)." in text
+    # elections after the Berichtsjahr are only named
+    assert text.endswith("Nach dem Berichtsjahr enthalten die Daten außerdem: Europawahl 2019 und Kommunalwahl 2020; "
+                         "diese Wahlen zeigt die Abbildung rechts der gepunkteten Linie, in die Auswertungen dieses "
+                         "Kapitels gehen sie nicht ein.")

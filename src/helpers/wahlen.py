@@ -221,17 +221,16 @@ def punktdiagramm(bet: pd.DataFrame, letzte: pd.DataFrame, reihenfolge: Sequence
 
 
 def verlauf_abbildung(ind: pd.DataFrame, alle: pd.DataFrame, berichtsjahr: int | None = None):
-    """Turnout over the elections in the data (up to ``berichtsjahr`` if given): the city per
-    election type (line with markers) and the range of the districts at each election
-    (vertical bar from the lowest to the highest published district value).
+    """Turnout over all elections in the data: the city per election type (line with markers)
+    and the range of the districts at each election (vertical bar from the lowest to the
+    highest published district value). As in the kit's trend charts, a dotted line marks
+    the Berichtsjahr; elections after it stay visible.
 
     Elections of different types in the same year (e.g. Kommunal- and Europawahl on one day)
     are set slightly apart so that both stay visible.
     """
-    if berichtsjahr is not None:
-        alle = alle[alle["jahr"] <= berichtsjahr]
     if alle.empty:
-        return _leere_abbildung("In den Daten sind keine Wahlergebnisse bis zum Berichtsjahr enthalten.")
+        return _leere_abbildung("In den Daten sind keine Wahlergebnisse enthalten.")
     fig, ax = plt.subplots(figsize=(7.0, 4.0))
     typen = list(dict.fromkeys(alle["indikator"]))
     versatz = np.linspace(-0.2, 0.2, len(typen)) if len(typen) > 1 else [0.0]
@@ -250,6 +249,11 @@ def verlauf_abbildung(ind: pd.DataFrame, alle: pd.DataFrame, berichtsjahr: int |
     ax.plot([], [], color=grafik.FARBE_GRAU, linewidth=3.2, label="Spanne der Stadtteile")
     jahre = sorted(alle["jahr"].unique())
     ax.set_xlim(jahre[0] - 0.8, jahre[-1] + 0.8)
+    if berichtsjahr is not None and jahre[0] <= berichtsjahr < jahre[-1]:
+        ax.axvline(berichtsjahr + 0.5, color=grafik.FARBE_GRAU, linewidth=0.8, linestyle=":")
+        ax.annotate("Berichtsjahr", xy=(berichtsjahr + 0.5, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(-3, -2), textcoords="offset points", ha="right", va="top", fontsize=8,
+                    color="#666666")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, p: str(int(v))))
     ax.grid(axis="y")
@@ -324,19 +328,38 @@ def muster_text(bet: pd.DataFrame, letzte: pd.DataFrame) -> str:
     return " ".join(saetze)
 
 
+def verlauf_text(alle: pd.DataFrame, berichtsjahr: int) -> str:
+    """Per election type: city turnout at its first and its latest election up to the Berichtsjahr;
+    elections after the Berichtsjahr are only named."""
+    spaeter = alle[alle["jahr"] > berichtsjahr].sort_values(["jahr"], kind="stable")
+    alle = alle[alle["jahr"] <= berichtsjahr]
+    jahre = sorted(alle["jahr"].unique())
+    if not jahre:
+        return "In den Daten sind keine Wahlergebnisse bis zum Berichtsjahr enthalten."
+    saetze = [f"Die Daten enthalten {len(alle)} {'Wahl' if len(alle) == 1 else 'Wahlen'} aus den Jahren "
+              f"{jahre[0]} bis {jahre[-1]}." if len(jahre) > 1 else
+              f"Die Daten enthalten Wahlergebnisse aus dem Jahr {jahre[0]}."]
+    for _, g in alle.groupby("indikator", sort=False):
+        g = g.sort_values("jahr")
+        a, b = g.iloc[0], g.iloc[-1]
+        if len(g) == 1:
+            saetze.append(f"Für die {a['wahl']} liegt nur das Ergebnis von {a['jahr']} vor "
+                          f"({fmt.prozent(a['stadt'])}).")
+            continue
+        d = b["stadt"] - a["stadt"]
+        wie = ("blieb die Beteiligung nahezu gleich" if abs(d) < 0.5 else
+               "stieg die Beteiligung" if d > 0 else "sank die Beteiligung")
+        saetze.append(f"Bei der {a['wahl']} {wie}: von {fmt.prozent(a['stadt'])} ({a['jahr']}) auf "
+                      f"{fmt.prozent(b['stadt'])} ({b['jahr']}; {fmt.punkte(d)}).")
+    if len(spaeter):
+        namen = fmt.aufzaehlung([bezeichnung(w, j) for w, j in zip(spaeter["wahl"], spaeter["jahr"])])
+        saetze.append(f"Nach dem Berichtsjahr enthalten die Daten außerdem: {namen}; diese Wahlen zeigt die "
+                      "Abbildung rechts der gepunkteten Linie, in die Auswertungen dieses Kapitels gehen sie nicht ein.")
+    return " ".join(saetze)
+
+
 def _zahlwort(n: int) -> str:
     return {3: "drei", 4: "vier", 5: "fünf", 6: "sechs"}.get(n, str(n))
-
-
-def quelle(katalog, ids: Sequence[str]) -> str:
-    """``"Quelle: Wahlamt; IT.NRW."`` from the catalog's ``quelle`` of the given indicators."""
-    teile: list[str] = []
-    for i in ids:
-        for q in str(katalog.indikator(i)["quelle"]).split(";"):
-            q = q.strip()
-            if q and q not in teile:
-                teile.append(q)
-    return f"Quelle: {'; '.join(teile)}." if teile else ""
 
 
 # --------------------------------------------------------------------------- turnout vs. SGB II quota
@@ -523,16 +546,29 @@ def beschriften(ax, x: np.ndarray, y: np.ndarray, namen: Sequence[str], fontsize
                   (0, -1, "center", "top"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
                   (1, -1, "left", "top"), (-1, -1, "right", "top")]
     belegt: list = []
+    # sample points along every drawn line (reference lines, trend line) in display coordinates
+    linien = []
+    for line in ax.lines:
+        xy = line.get_transform().transform(line.get_xydata())
+        for a, b in zip(xy[:-1], xy[1:]):
+            t = np.linspace(0, 1, 60)[:, None]
+            linien.append(a + (b - a) * t)
+    linien = np.vstack(linien) if linien else np.empty((0, 2))
     # crowded points first: they have the fewest good positions
     d = np.linalg.norm(punkte[:, None, :] - punkte[None, :, :], axis=2) + np.eye(len(punkte)) * 1e9
     for i in np.argsort(d.min(axis=1) if len(punkte) > 1 else [0]):
         bester, beste_kosten = None, np.inf
         for dx, dy, ha, va in kandidaten:
             t = ax.annotate(namen[i], (x[i], y[i]), xytext=(dx * abstand, dy * abstand), textcoords="offset points",
-                            ha=ha, va=va, fontsize=fontsize, color=grafik.FARBE_TEXT, zorder=5)
+                            ha=ha, va=va, fontsize=fontsize, color=grafik.FARBE_TEXT, zorder=5,
+                            # readable where a label crosses a reference or trend line
+                            bbox=dict(boxstyle="square,pad=0.08", facecolor="white", edgecolor="none", alpha=0.85))
             bb = t.get_window_extent(renderer).expanded(1.04, 1.1)
             kosten = sum(_ueberlappung(bb, b) for b in belegt)
             kosten += sum(4.0 for j, p in enumerate(punkte) if j != i and bb.contains(*p))
+            if len(linien):
+                kosten += 1.0 * bool(np.any((linien[:, 0] > bb.x0) & (linien[:, 0] < bb.x1)
+                                            & (linien[:, 1] > bb.y0) & (linien[:, 1] < bb.y1)))
             kosten += 0 if (bb.x0 >= achse.x0 and bb.x1 <= achse.x1 and bb.y0 >= achse.y0 and bb.y1 <= achse.y1) \
                 else 50.0
             if kosten < beste_kosten:
