@@ -512,7 +512,7 @@ def salden_markdown(tab: pd.DataFrame) -> str:
     return fmt.markdown_tabelle(t)
 
 
-_HINTERGRUND = dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85)
+_HINTERGRUND = dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none")
 
 
 def _divergierend(ax, namen, werte, gesperrt, stadtwert, titel, grenze, stellen=1):
