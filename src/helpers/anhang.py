@@ -139,7 +139,9 @@ def merkmale_tabelle(katalog) -> str:
         "Quelle": m["quelle"],
         "Indikatoren": [str(int(benutzt.get(i, 0))) for i in m["id"]],
     })
-    return fmt.markdown_tabelle(df, rechtsbuendig=["Indikatoren"])
+    from helpers.steckbriefe import mit_breiten
+
+    return mit_breiten(fmt.markdown_tabelle(df, rechtsbuendig=["Indikatoren"]), [20, 34, 11, 13, 16, 6])
 
 
 # --------------------------------------------------------------------------- methods
@@ -234,20 +236,20 @@ def sperrungen_markdown(tab: pd.DataFrame) -> str:
 def regel_datei(ordner: Path, name: str) -> Path | None:
     """The rule file ``regeln/<name>`` that applies to a data folder, or None.
 
-    A data folder's own ``regeln/<name>`` wins. The repository's ``data/regeln/<name>``
-    applies only when the data folder also uses the repository's catalog: rules name
-    catalog ids, so a folder with its own ``indikatoren.yml`` needs its own rules.
+    Same lookup as Teil III (:func:`helpers.regeln.regeldatei`: the data folder's own
+    ``regeln/`` first, then the project's ``data/regeln/``), with one difference: the
+    project's rules name ids of the project's catalog, so they are not used for a data
+    folder that brings its own ``indikatoren.yml`` but no rules (None instead of an error).
     """
-    from helpers.daten.ordner import KATALOG, repo_root
+    from helpers.daten.ordner import KATALOG
+    from helpers.regeln import eigene_regeln, regeldatei
 
-    ordner = Path(ordner)
-    eigen = ordner / "regeln" / name
-    if eigen.is_file():
-        return eigen
-    if (ordner / KATALOG).is_file():
+    pfad = regeldatei(ordner, name)
+    if not pfad.is_file():
         return None
-    repo = repo_root() / "data" / "regeln" / name
-    return repo if repo.is_file() else None
+    if not eigene_regeln(ordner, pfad) and (Path(ordner) / KATALOG).is_file():
+        return None
+    return pfad
 
 
 def index_methode(cfg: Mapping, katalog_ind: pd.DataFrame) -> str:
@@ -363,15 +365,26 @@ def _verschieben(zeilen: list[str], alt: int, neu: int) -> str:
 # --------------------------------------------------------------------------- colophon
 
 
+#: Characters per group when a checksum is printed (groups let long hashes wrap in the PDF).
+HASH_GRUPPE = 16
+
+
+def hash_gruppen(h: str, n: int = HASH_GRUPPE) -> str:
+    """``"9c18…0735"`` in groups of ``n`` characters separated by spaces."""
+    return " ".join(h[i:i + n] for i in range(0, len(h), n))
+
+
 def manifest_markdown(manifest: pd.DataFrame) -> str:
-    """The input files with rows, size and full SHA-256 checksum."""
+    """The input files with rows, size and the full SHA-256 checksum (grouped, so it wraps)."""
+    from helpers.steckbriefe import mit_breiten
+
     df = pd.DataFrame({
         "Datei": [f"`{d}`" for d in manifest["datei"]],
         "Zeilen": [fmt.FEHLT if pd.isna(z) else fmt.zahl(z) for z in manifest["zeilen"]],
         "Größe": [groesse(b) for b in manifest["bytes"]],
-        "SHA-256": [f"`{h}`" for h in manifest["sha256"]],
+        "SHA-256": [f"`{hash_gruppen(h)}`" for h in manifest["sha256"]],
     })
-    return fmt.markdown_tabelle(df, rechtsbuendig=["Zeilen", "Größe"])
+    return mit_breiten(fmt.markdown_tabelle(df, rechtsbuendig=["Zeilen", "Größe"]), [30, 9, 11, 50])
 
 
 def groesse(b) -> str:

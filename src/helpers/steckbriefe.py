@@ -178,7 +178,27 @@ def kennzahlen_markdown(tab: pd.DataFrame, stadtteil: str, sd: pd.Series,
             "Lage": lage,
         })
     df = pd.DataFrame(zeilen, columns=["HF", "Indikator", "Einheit", stadtteil, STADT, "Abweichung", "Lage"])
-    return fmt.markdown_tabelle(df, rechtsbuendig=[stadtteil, STADT, "Abweichung"])
+    return mit_breiten(fmt.markdown_tabelle(df, rechtsbuendig=[stadtteil, STADT, "Abweichung"]),
+                       BREITEN_KENNZAHLEN)
+
+
+#: Relative column widths of the key-figure table (Pandoc reads them from the dashes of a
+#: pipe table's separator line when rows are long): the indicator title gets the most room.
+BREITEN_KENNZAHLEN = [4, 38, 11, 11, 11, 11, 14]
+
+
+def mit_breiten(tabelle: str, breiten: Sequence[int]) -> str:
+    """Set the relative column widths of a pipe table by the number of dashes per column."""
+    zeilen = tabelle.split("\n")
+    teile = zeilen[1].strip("|").split("|")
+    if len(teile) != len(breiten):
+        raise ValueError(f"{len(breiten)} Breiten für {len(teile)} Spalten.")
+    neu = []
+    for t, b in zip(teile, breiten):
+        links, rechts = t.startswith(":"), t.endswith(":")
+        neu.append((":" if links else "") + "-" * max(3, b) + (":" if rechts else ""))
+    zeilen[1] = "|" + "|".join(neu) + "|"
+    return "\n".join(zeilen)
 
 
 # --------------------------------------------------------------------------- choice of indicators
