@@ -1,8 +1,8 @@
 """Static checks over all notebooks and all embeds (nothing is executed).
 
 - every ``fig-`` cell has a non-empty ``fig-cap`` and ``fig-alt``, every ``tbl-`` cell a ``tbl-cap``;
-- cross-referenceable labels (``fig-``, ``tbl-``) are unique across all notebooks, every label
-  is unique within its notebook (``txt-datenhinweis`` may recur: embeds name the notebook);
+- labels are unique across all notebooks; the one exception is ``txt-datenhinweis``, the
+  demo-data notice that every data notebook carries by convention (embeds name the notebook);
 - every ``{{< embed … >}}`` in ``index.qmd`` and ``chapters/**/*.qmd`` names an existing notebook
   and a label (or cell id) in it;
 - notebooks are stored without outputs and execution counts;
@@ -25,7 +25,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 QMD = sorted([ROOT / "index.qmd", *(ROOT / "chapters").rglob("*.qmd")])
 # Quarto shortcode; ``{{{< … >}}}`` is an escaped (literal) shortcode and is skipped.
 EMBED = re.compile(r"(?<!\{)\{\{<\s*embed\s+(?P<ziel>[^\s>]+)(?P<rest>[^>]*)>\}\}(?!\})")
-CROSSREF = ("fig-", "tbl-")
+#: Labels that every data notebook carries by convention (the demo-data notice).
+GEMEINSAM = {"txt-datenhinweis"}
 
 
 def _quelle(cell) -> str:
@@ -69,59 +70,70 @@ def zellen_mit_label(pfad: Path) -> list[tuple[str, dict, dict]]:
     return out
 
 
-def test_es_gibt_notebooks():
-    assert NOTEBOOKS, "Im Ordner notebooks/ liegt kein Notebook."
-
-
 def _leer(x) -> bool:
     return x is None or not str(x).strip()
 
 
-@pytest.mark.parametrize("pfad", NOTEBOOKS, ids=lambda p: p.name)
-def test_abbildungen_und_tabellen_haben_beschriftung(pfad):
+def fehlende_beschriftungen(pfad: Path) -> list[str]:
+    """fig- cells without fig-cap/fig-alt, tbl- cells without tbl-cap."""
     fehler = []
     for label, opt, _ in zellen_mit_label(pfad):
         if label.startswith("fig-"):
-            for key in ("fig-cap", "fig-alt"):
-                if _leer(opt.get(key)):
-                    fehler.append(f"{label}: „#| {key}:“ fehlt oder ist leer")
+            fehler += [f"{label}: „#| {k}:“ fehlt oder ist leer" for k in ("fig-cap", "fig-alt") if _leer(opt.get(k))]
         elif label.startswith("tbl-") and _leer(opt.get("tbl-cap")):
             fehler.append(f"{label}: „#| tbl-cap:“ fehlt oder ist leer")
-    assert not fehler, f"{_rel(pfad)}:\n" + "\n".join(fehler)
+    return fehler
+
+
+def doppelte_labels(pfade: list[Path]) -> dict[str, list[str]]:
+    """Labels used more than once (within a notebook or across notebooks), except :data:`GEMEINSAM`."""
+    wo = defaultdict(list)
+    for pfad in pfade:
+        labels = [lab for lab, _, _ in zellen_mit_label(pfad)]
+        for label in labels:
+            if label not in GEMEINSAM or labels.count(label) > 1:
+                wo[label].append(pfad.name)
+    return {k: v for k, v in wo.items() if len(v) > 1}
+
+
+def zellen_mit_ausgaben(pfad: Path) -> list[int]:
+    return [i for i, c in enumerate(_laden(pfad)["cells"])
+            if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
+
+
+def ruft_setup(pfad: Path) -> bool:
+    code = _code_zellen(_laden(pfad))
+    erste = _quelle(code[0]) if code else ""
+    return bool(re.search(r"^import helpers\b", erste, re.M) and re.search(r"\bhelpers\.setup\(", erste))
+
+
+def test_es_gibt_notebooks():
+    assert NOTEBOOKS, "Im Ordner notebooks/ liegt kein Notebook."
 
 
 @pytest.mark.parametrize("pfad", NOTEBOOKS, ids=lambda p: p.name)
-def test_labels_im_notebook_eindeutig(pfad):
-    labels = [label for label, _, _ in zellen_mit_label(pfad)]
-    doppelt = sorted({x for x in labels if labels.count(x) > 1})
-    assert not doppelt, f"{_rel(pfad)}: Label mehrfach vergeben: {', '.join(doppelt)}"
+def test_abbildungen_und_tabellen_haben_beschriftung(pfad):
+    fehler = fehlende_beschriftungen(pfad)
+    assert not fehler, f"{_rel(pfad)}:\n" + "\n".join(fehler)
 
 
-def test_querverweis_labels_im_ganzen_buch_eindeutig():
-    wo = defaultdict(list)
-    for pfad in NOTEBOOKS:
-        for label, _, _ in zellen_mit_label(pfad):
-            if label.startswith(CROSSREF):
-                wo[label].append(pfad.name)
-    doppelt = {k: v for k, v in wo.items() if len(v) > 1}
-    assert not doppelt, "Labels in mehreren Notebooks (Querverweise wären mehrdeutig): " + "; ".join(
-        f"{k} in {', '.join(v)}" for k, v in sorted(doppelt.items()))
+def test_labels_im_ganzen_buch_eindeutig():
+    doppelt = doppelte_labels(NOTEBOOKS)
+    assert not doppelt, ("Label mehrfach vergeben (Querverweise wären mehrdeutig; Präfix wie "
+                         "fig-hf2-… verwenden): " + "; ".join(f"{k} in {', '.join(sorted(v))}"
+                                                             for k, v in sorted(doppelt.items())))
 
 
 @pytest.mark.parametrize("pfad", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_ohne_ausgaben_gespeichert(pfad):
-    mit = [i for i, c in enumerate(_laden(pfad)["cells"])
-           if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
+    mit = zellen_mit_ausgaben(pfad)
     assert not mit, (f"{_rel(pfad)} enthält Ausgaben oder Ausführungszähler (Zellen {mit}); "
                      f"bereinigen mit: python -m helpers.nbstrip {_rel(pfad)}")
 
 
 @pytest.mark.parametrize("pfad", NOTEBOOKS, ids=lambda p: p.name)
 def test_erste_codezelle_ruft_setup(pfad):
-    code = _code_zellen(_laden(pfad))
-    assert code, f"{_rel(pfad)} hat keine Codezelle."
-    erste = _quelle(code[0])
-    assert re.search(r"^import helpers\b", erste, re.M) and re.search(r"\bhelpers\.setup\(", erste), (
+    assert ruft_setup(pfad), (
         f"{_rel(pfad)}: Die erste Codezelle muss „import helpers“ und „ctx = helpers.setup()“ enthalten.")
 
 
@@ -183,3 +195,27 @@ def test_einbettungs_muster(tmp_path):
                  "{{< embed ../notebooks/w.ipynb#tbl-w echo=true >}}\n", encoding="utf-8")
     assert einbettungen(q) == [(1, "../notebooks/x.ipynb", "fig-a"), (2, "../notebooks/y.ipynb", None),
                                (4, "../notebooks/w.ipynb", "tbl-w")]
+
+
+def _nb(pfad: Path, *quellen: str, ausgaben: bool = False) -> Path:
+    import nbformat
+
+    zellen = [nbformat.v4.new_code_cell(q) for q in quellen]
+    if ausgaben:
+        zellen[-1].outputs = [nbformat.v4.new_output("stream", text="x")]
+        zellen[-1].execution_count = 3
+    nbformat.write(nbformat.v4.new_notebook(cells=zellen), pfad)
+    return pfad
+
+
+def test_pruefungen_finden_fehler(tmp_path):
+    setup = "import helpers\nctx = helpers.setup()"
+    a = _nb(tmp_path / "a.ipynb", setup, '#| label: fig-a\n#| fig-cap: "Titel"\nfig = 1',
+            '#| label: tbl-a\nx = 1', "#| label: txt-datenhinweis\nprint()", ausgaben=True)
+    b = _nb(tmp_path / "b.ipynb", "x = 1\nimport helpers", '#| label: tbl-a\n#| tbl-cap: "T"\nx',
+            "#| label: txt-datenhinweis\nprint()")
+    assert fehlende_beschriftungen(a) == ["fig-a: „#| fig-alt:“ fehlt oder ist leer",
+                                          "tbl-a: „#| tbl-cap:“ fehlt oder ist leer"]
+    assert doppelte_labels([a, b]) == {"tbl-a": ["a.ipynb", "b.ipynb"]}
+    assert zellen_mit_ausgaben(a) == [3] and zellen_mit_ausgaben(b) == []
+    assert ruft_setup(a) and not ruft_setup(b)
