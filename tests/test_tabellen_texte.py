@@ -87,3 +87,25 @@ def test_anteile_sum_to_hundred_and_table_shows_city_total():
     assert tab["anteil"].tolist() == pytest.approx([25.0, 75.0])
     md = tabellen.anteile_markdown(tab, 400.0)
     assert "| A | 100 | 25,0 % |" in md and "**400**" in md
+
+
+def test_vergleichsjahr_ignores_years_without_the_indicator():
+    ind = _ind(WERTE, WERTE)
+    ind.loc[ind["jahr"] == 2013, "jahr"] = 2015  # annual indicator: 2015 and 2018
+    wahl = ind[ind["jahr"] == 2018].assign(indikator="wahl", jahr=2013)  # an election year
+    both = pd.concat([ind, wahl])
+    assert tabellen.vergleichsjahr(both, 2018) == 2013
+    assert tabellen.vergleichsjahr(both, 2018, indikatoren=["q"]) == 2015
+
+
+def test_auffaelligkeiten_grammar_singular_and_plural():
+    werte = {"A": 0.0, "B": 10.0, "C": 10.0, "D": 10.0, "E": 10.0, "F": 20.0}
+    tab = tabellen.vergleich(_ind(werte, werte, stadt=(10.0, 10.0)), "q", 2018)
+    text = " ".join(texte.auffaelligkeiten(tab, "Quote", "%"))
+    assert "F liegt deutlich über dem Wert der Gesamtstadt" in text
+    assert "A liegt deutlich darunter" in text
+
+
+def test_quellen_line_deduplicates():
+    kat = pd.DataFrame({"id": ["a", "b"], "quelle": ["Jobcenter; Melderegister", "Melderegister"]})
+    assert texte.quellen(kat, ["a", "b"]) == "Quelle: Jobcenter; Melderegister."

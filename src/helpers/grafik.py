@@ -131,7 +131,9 @@ def balken_stadtteile(
             label = fmt.zahl(row["wert"], stellen) + (fmt.UNSICHER if row["unsicher"] else "")
         ax.annotate(label, xy=(max(row["wert"], 0) if pd.notna(row["wert"]) else 0, yi),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8.5,
-                    color=FARBE_TEXT)
+                    color=FARBE_TEXT, zorder=5,
+                    # white box: the dashed city line must not cross the value label
+                    bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
     ax.set_yticks(y, daten["stadtteil"])
     ax.set_ylim(-0.6, len(daten) - 0.4)
     ax.margins(x=0.12)

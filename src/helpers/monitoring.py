@@ -39,7 +39,7 @@ def kennzahlen(ctx, handlungsfeld: int, indikatoren: list[str] | None = None) ->
     """City values of the key indicators on the Stichtag and five years before."""
     ids = indikatoren or kern_indikatoren(ctx, handlungsfeld)
     k = ctx.katalog.indikatoren.set_index("id").loc[ids].reset_index()
-    vj = tabellen.vergleichsjahr(ctx.indikatoren, ctx.jahr)
+    vj = tabellen.vergleichsjahr(ctx.indikatoren, ctx.jahr, indikatoren=ids)
     tab = tabellen.kennzahlen(ctx.indikatoren, k, ctx.jahr, vj)
     return Markdown(tabellen.kennzahlen_markdown(tab, ctx.jahr, vj))
 
@@ -86,7 +86,7 @@ def befund(ctx, indikator: str) -> str:
     """Computed sentences: the city value and its change, extremes, strong deviations."""
     meta = _meta(ctx, indikator)
     ind = ctx.indikatoren
-    vj = tabellen.vergleichsjahr(ind, ctx.jahr)
+    vj = tabellen.vergleichsjahr(ind, ctx.jahr, indikatoren=[indikator])
     jetzt = tabellen.stadtwert(ind, indikator, ctx.jahr)
     vorher = tabellen.stadtwert(ind, indikator, vj) if vj else float("nan")
     saetze = [texte.wert_satz(meta["titel"], meta["einheit"], ctx.bericht.stadt,

@@ -32,9 +32,21 @@ def stadtwert(ind: pd.DataFrame, indikator: str, jahr: int) -> float:
     return float(r["wert"].iloc[0]) if len(r) else float("nan")
 
 
-def vergleichsjahr(ind: pd.DataFrame, jahr: int, abstand: int = 5) -> int | None:
-    """The year ``abstand`` years before ``jahr`` or, if absent, the earliest year after it."""
-    jahre = sorted(int(j) for j in ind["jahr"].unique() if j < jahr)
+def vergleichsjahr(
+    ind: pd.DataFrame, jahr: int, abstand: int = 5, indikatoren: Sequence[str] | None = None
+) -> int | None:
+    """The year ``abstand`` years before ``jahr`` or, if absent, the earliest year after it.
+
+    Only years in which all given ``indikatoren`` have values count, so that elections
+    (every few years) do not pull annual indicators to a year without data.
+    """
+    if indikatoren is not None:
+        teil = ind[ind["indikator"].isin(list(indikatoren))]
+        je = teil.groupby("indikator")["jahr"].agg(lambda s: set(int(j) for j in s))
+        jahre = sorted(set.intersection(*je.tolist())) if len(je) else []
+    else:
+        jahre = sorted(int(j) for j in ind["jahr"].unique())
+    jahre = [j for j in jahre if j < jahr]
     if not jahre:
         return None
     ziel = jahr - abstand

@@ -70,14 +70,17 @@ def auffaelligkeiten(
         unter = t[t["differenz"] < -schwelle_sd * sd]["stadtteil"].tolist()
         teile = []
         if ueber:
-            teile.append(f"deutlich über dem Wert der Gesamtstadt liegen {fmt.aufzaehlung(ueber)}")
+            teile.append(f"{fmt.aufzaehlung(ueber)} {'liegt' if len(ueber) == 1 else 'liegen'} "
+                         "deutlich über dem Wert der Gesamtstadt")
         if unter:
-            teile.append(f"deutlich darunter {fmt.aufzaehlung(unter)}")
+            teile.append(f"{fmt.aufzaehlung(unter)} {'liegt' if len(unter) == 1 else 'liegen'} "
+                         "deutlich darunter" if ueber else
+                         f"{fmt.aufzaehlung(unter)} {'liegt' if len(unter) == 1 else 'liegen'} "
+                         "deutlich unter dem Wert der Gesamtstadt")
         if teile:
-            satz = "; ".join(teile)
             saetze.append(
-                satz[0].upper() + satz[1:]
-                + f" (mehr als {fmt.zahl(schwelle_sd, 1) if schwelle_sd % 1 else fmt.zahl(schwelle_sd)} "
+                "; ".join(teile)
+                + f" (Abstand von mehr als {fmt.zahl(schwelle_sd, 1 if schwelle_sd % 1 else 0)} "
                 "Standardabweichung der Stadtteilwerte)."
             )
         else:
@@ -105,3 +108,10 @@ def veraenderungen(ind: pd.DataFrame, indikator: str, jahr: int, vergleich_jahr:
 
 def absatz(saetze: list[str]) -> str:
     return " ".join(saetze)
+
+
+def quellen(katalog_indikatoren: pd.DataFrame, ids) -> str:
+    """A "Quelle: …" line from the catalog's ``quelle`` fields of the given indicators."""
+    k = katalog_indikatoren.set_index("id")
+    namen = list(dict.fromkeys(q for i in ids for q in str(k.loc[i, "quelle"]).split("; ") if q))
+    return "Quelle: " + "; ".join(namen) + "."
