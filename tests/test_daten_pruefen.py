@@ -44,6 +44,14 @@ def test_unbekannter_stadtteil_in_vielen_zeilen_einmal_gemeldet(tmp_path):
     assert "Südfeld" in p.hinweis
 
 
+def test_zeile_fuer_die_gesamtstadt_im_langen_format(tmp_path):
+    d = kopie(tmp_path)
+    ersetze(d / BEV, "Südfeld;2018;bev;600;Melderegister\n",
+            "Südfeld;2018;bev;600;Melderegister\nGesamtstadt;2018;bev;2000;Melderegister\n")
+    (p,) = finde(fehler(d), datei=BEV, zeile=8, spalte="stadtteil", wert="Gesamtstadt", text="Unbekannter Stadtteil")
+    assert "aus den Stadtteilen berechnet" in p.hinweis
+
+
 def test_unbekanntes_merkmal_mit_vorschlag(tmp_path):
     d = kopie(tmp_path)
     ersetze(d / SGB, "03;2018;hze_faelle;4", "03;2018;hze_fälle;4")

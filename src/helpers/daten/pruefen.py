@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.daten.fehler import Problem, aehnlichster
+from helpers.daten.stadtteile import RESERVIERT
 from helpers.daten.stadtteile import vorschlag as stadtteil_vorschlag
 from helpers.daten.stadtteile import zuordnung
 
@@ -63,7 +64,7 @@ def _melde(probleme, zeilen: pd.DataFrame, spalte: str, wert: str, meldung, hinw
     for (datei, sp, w), z in gruppen.items():
         m = meldung(w)
         if len(z) > 1:
-            m += f" (betrifft {len(z)} Zeilen: {_zeilenliste(z)})"
+            m = m.removesuffix(".") + f" (betrifft {len(z)} Zeilen: {_zeilenliste(z)})."
         probleme.append(Problem(str(datei), int(min(z)), str(sp), str(w), m, hinweis(w)))
 
 
@@ -85,8 +86,14 @@ def pruefe_bestand(roh: pd.DataFrame, stadtteile, katalog, bericht, probleme: li
         unbekannt = pd.isna(name) & ~leer
         _melde(probleme, roh[leer], "sp_stadtteil", "stadtteil",
                lambda w: "Der Stadtteil fehlt.", lambda w: "Tragen Sie Name oder Schlüssel des Stadtteils ein.")
+        def hinweis(w):
+            if w.casefold() in RESERVIERT:
+                return ("Die Gesamtstadt wird aus den Stadtteilen berechnet: löschen Sie diese Zeilen. (Im breiten "
+                        "Format darf eine Spalte „Gesamt“ stehen; sie wird gegen die Summe geprüft.)")
+            return stadtteil_vorschlag(w, stadtteile)
+
         _melde(probleme, roh[unbekannt], "sp_stadtteil", "stadtteil",
-               lambda w: "Unbekannter Stadtteil.", lambda w: stadtteil_vorschlag(w, stadtteile))
+               lambda w: "Unbekannter Stadtteil.", hinweis)
         st_ok = ~(leer | unbekannt)
     else:
         name = roh["stadtteil"].to_numpy(dtype=object)
@@ -156,13 +163,13 @@ def pruefe_bestand(roh: pd.DataFrame, stadtteile, katalog, bericht, probleme: li
     negativ = zahl_ok & ist_anzahl & (wert < 0)
     bruch = zahl_ok & ist_anzahl & ~negativ & (wert != np.round(wert))
     for sel, m, h in (
-        (negativ, "Negative Anzahl.", "Anzahlen (Personen, Fälle) können nicht negativ sein; prüfen Sie den Export."),
-        (bruch, "Die Anzahl ist keine ganze Zahl.",
+        (negativ, "Negative Anzahl", "Anzahlen (Personen, Fälle) können nicht negativ sein; prüfen Sie den Export."),
+        (bruch, "Die Anzahl ist keine ganze Zahl",
          "Merkmale der Art „anzahl“ zählen Personen oder Fälle: tragen Sie eine ganze Zahl ein."),
     ):
         for r in roh.loc[sel, ["datei", "zeile", "sp_wert", "wert_text", "merkmal"]].itertuples(index=False):
             probleme.append(Problem(str(r.datei), int(r.zeile), str(r.sp_wert), r.wert_text,
-                                    f"{m} (Merkmal „{r.merkmal}“)", h))
+                                    f"{m} (Merkmal „{r.merkmal}“).", h))
     wert_ok = zahl_ok & ~negativ & ~bruch
 
     schluessel_ok = st_ok & mm_ok & jahr_ok
@@ -197,8 +204,7 @@ def pruefe_bestand(roh: pd.DataFrame, stadtteile, katalog, bericht, probleme: li
                                     "löschen Sie eine der beiden Zeilen."))
 
     if katalog is not None:
-        _pruefe_vollstaendigkeit(df, roh, mm_ok, mm_ok & jahr_ok, schluessel_ok, stadtteile, katalog, bericht,
-                                 probleme)
+        _pruefe_vollstaendigkeit(df, mm_ok, mm_ok & jahr_ok, st_ok, stadtteile, katalog, bericht, probleme)
         gut = df[schluessel_ok & wert_ok & ~dup.reindex(df.index, fill_value=False).to_numpy()]
         _pruefe_zaehler_nenner(gut, roh, katalog, probleme)
 
@@ -220,7 +226,7 @@ def _liste(xs, n=4) -> str:
     return ", ".join(xs[:n]) + (f" und {len(xs) - n} weitere" if len(xs) > n else "")
 
 
-def _pruefe_vollstaendigkeit(df, roh, mm_ok, mj_ok, schluessel_ok, stadtteile, katalog, bericht, probleme):
+def _pruefe_vollstaendigkeit(df, mm_ok, mj_ok, st_ok, stadtteile, katalog, bericht, probleme):
     genutzt = genutzte_merkmale(katalog)
     jaehrlich = dict(zip(katalog.merkmale["id"], katalog.merkmale["jaehrlich"]))
     vorhanden = set(df.loc[mm_ok, "merkmal"].unique())
@@ -249,11 +255,17 @@ def _pruefe_vollstaendigkeit(df, roh, mm_ok, mj_ok, schluessel_ok, stadtteile, k
     if stadtteile is None:
         return
     namen = stadtteile["name"].tolist()
-    s = df.loc[schluessel_ok & df["merkmal"].isin(list(genutzt)).to_numpy(), ["merkmal", "jahr", "stadtteil", "datei"]]
+    genutzt_sel = df["merkmal"].isin(list(genutzt)).to_numpy()
+    s = df.loc[mj_ok & st_ok & genutzt_sel, ["merkmal", "jahr", "stadtteil", "datei"]]
     s = s.drop_duplicates(["merkmal", "jahr", "stadtteil"])
     anzahl = s.groupby(["merkmal", "jahr"], observed=True)["stadtteil"].transform("size")
     luecken = s[anzahl < len(namen)]
+    # A row with an unknown district may be the missing one: that row is reported
+    # already, so its Merkmal and year are not reported as incomplete as well.
+    unklar = set(df.loc[mj_ok & ~st_ok & genutzt_sel, ["merkmal", "jahr"]].itertuples(index=False, name=None))
     for (m, j), g in luecken.groupby(["merkmal", "jahr"], observed=True, sort=True):
+        if (m, j) in unklar:
+            continue
         fehlen = [x for x in namen if x not in set(g["stadtteil"])]
         probleme.append(Problem(g["datei"].iloc[0], None, "stadtteil", None,
                                 f"Für das Merkmal „{m}“ im Jahr {j} fehlen Stadtteile: {_liste(fehlen, 11)}.",
