@@ -134,3 +134,31 @@ def test_regeldatei_des_projekts_ist_gueltig():
         b.lade_regeln(pfad, pd.DataFrame(kat["indikatoren"]), [h["nr"] for h in kat["handlungsfelder"]])
     else:
         b.lade_regeln(pfad)
+
+
+def test_unsichere_werte_werden_in_der_begruendung_markiert(tab):
+    t = tab.copy()
+    t.loc[t["indikator"] == "sprache", "unsicher"] = True
+    treffer, _, _ = auswerten(t)
+    sp = treffer[treffer["indikator"] == "sprache"]
+    assert len(sp) and sp["begruendung"].str.contains("unsicher").all()
+    assert not treffer.loc[treffer["indikator"] == "alo", "begruendung"].str.contains("unsicher").any()
+
+
+def test_verdichten_behaelt_hoechste_stufe_je_indikator():
+    t = pd.DataFrame({
+        "stadtteil": ["A", "A", "A", "B"], "handlungsfeld": [2, 2, 2, 2], "regel": ["z1", "z15", "status", "z1"],
+        "stufe": [1, 2, 1, 1], "indikator": ["alo", "alo", "", "alo"], "wert": 0.0, "vergleichswert": 0.0,
+        "begruendung": ["a", "b", "c", "d"],
+    })
+    v2 = b.verdichten(t)
+    assert v2["begruendung"].tolist() == ["b", "c", "d"]
+
+
+def test_schwerpunkt(tmp_path):
+    p = tmp_path / "b.yml"
+    p.write_text("bildung_handlungsfelder: [3, 5]\nregeln: []\n", encoding="utf-8")
+    assert b.schwerpunkt(p) == [3, 5]
+    p.write_text("bildung_handlungsfelder: drei\n", encoding="utf-8")
+    with pytest.raises(si.RegelFehler, match="bildung_handlungsfelder"):
+        b.schwerpunkt(p)

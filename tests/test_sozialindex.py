@@ -202,3 +202,15 @@ def test_konfiguration_des_projekts_ist_gueltig():
         import yaml
         k = pd.DataFrame(yaml.safe_load(katalog.read_text(encoding="utf-8"))["indikatoren"])
         si.pruefe_regeln(cfg, katalog=k)
+
+
+def test_robustheit_mit_fehlendem_index(tab):
+    t = tab.copy()
+    maske = (t["stadtteil"] == "Stadtteil B") & (t["indikator"] == "alo") & (t["jahr"] == 2018)
+    t.loc[maske, ["wert", "zaehler"]] = np.nan
+    t.loc[maske, "gesperrt"] = True
+    sens = si.sensitivitaet(t, td.katalog(), CFG, 2018, td.STADTTEILE)
+    r = si.robustheit(sens).set_index("stadtteil")
+    # "ohne alo" gives Stadtteil B an index, the other variants do not
+    assert r.loc["Stadtteil B", "klasse_basis"] == si.KEINE_ANGABE and not r.loc["Stadtteil B", "robust"]
+    assert pd.notna(r.loc["Stadtteil A", "rang_basis"])

@@ -246,3 +246,34 @@ def test_konfiguration_des_projekts_ist_gueltig():
     root = Path(__file__).resolve().parents[1]
     kat = pd.DataFrame(yaml.safe_load((root / "data" / "indikatoren.yml").read_text(encoding="utf-8"))["indikatoren"])
     st.lade_konfiguration(root / "data" / "regeln" / "korrelationen.yml", kat)
+
+
+def test_zu_wenige_paare_werden_nicht_berechnet_und_nicht_adjustiert():
+    t = td.tabelle(seed=9)
+    w = t[(t["jahr"] == 2018) & (t["stadtteil"] != "Gesamtstadt")].pivot(
+        index="stadtteil", columns="indikator", values="wert")
+    w.loc[["Stadtteil A", "Stadtteil B", "Stadtteil C", "Stadtteil D"], "sprache"] = np.nan  # 7 left
+    paare = [("sprache", "alo"), ("gym", "alo"), ("kita35", "alo")]
+    k = st.korrelationen(w, paare, methoden=["pearson"], n_resamples=500, n_bootstrap=200)
+    s = k.set_index("x")
+    assert not s.loc["sprache", "berechnet"] and s.loc["sprache", "n"] == 7 and np.isnan(s.loc["sprache", "r"])
+    assert np.isnan(s.loc["sprache", "p_holm"])
+    # the other two form the family of tests: Holm over two p-values
+    np.testing.assert_allclose(s.loc[["gym", "kita35"], "p_holm"], st.adjustieren(s.loc[["gym", "kita35"], "p"])["p_holm"])
+    assert st.adjustieren([0.01, np.nan, 0.04])["p_holm"].tolist()[0] == pytest.approx(0.02)
+
+
+def _k(ns, berechnet):
+    return pd.DataFrame({"x": ["a", "a", "b"], "y": ["u", "v", "u"], "n": ns, "berechnet": berechnet})
+
+
+def test_methoden_text():
+    kurz = {"a": "A", "b": "B", "u": "U", "v": "V"}
+    s = st.methoden_text(_k([11, 11, 11], [True] * 3), 11, kurz, "31.12.2018")
+    assert "3 Paare aus 2 Bildungs- und 2 Armutsindikatoren" in s and "**0,60**" in s
+    assert "20.000 zufälligen Zuordnungen" in s and "39.916.800" in s and "exakt" not in s
+    s = st.methoden_text(_k([11, 8, 4], [True, True, False]), 11, kurz, "31.12.2018")
+    assert "bei 8 Stadtteilen auf 0,71" in s and "„B“ × „U“ (n = 4)" in s
+    assert "höchstens 8 Stadtteilen exakt" in s and "verzerren" in s
+    s = st.methoden_text(_k([4, 4, 4], [False] * 3), 4, kurz, "31.12.2020")
+    assert "nicht belastbar" in s and "**" not in s

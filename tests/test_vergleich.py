@@ -130,3 +130,13 @@ def test_nicht_jaehrliche_indikatoren_mit_letztem_stand(tab):
     # strict mode (used by the index) refuses to substitute another year
     with pytest.raises(KeyError, match="wahl.*2018"):
         v.matrix(t, 2018, ["alo", "wahl"])
+
+
+def test_markierungen_der_datenschicht_werden_uebernommen(tab):
+    t = tab.copy()
+    m = (t["stadtteil"] == "Stadtteil D") & (t["indikator"] == "gym") & (t["jahr"] == 2018)
+    t.loc[m, "unsicher"] = True
+    std = v.standardisieren(t, td.katalog(), 2018, IDS)
+    d = std.set_index(["stadtteil", "indikator"])
+    assert d.loc[("Stadtteil D", "gym"), "unsicher"] and not d.loc[("Stadtteil D", "alo"), "unsicher"]
+    assert std["unsicher"].sum() == 1 and not std["gesperrt"].any()

@@ -105,6 +105,15 @@ def pruefe_regeln(regeln: Sequence[Mapping], katalog: pd.DataFrame | None = None
                 raise fehler(nr, r, "indikator", r.get("indikator"), "steht nicht in indikatoren.yml.")
 
 
+def schwerpunkt(pfad: str | Path) -> list[int]:
+    """The Handlungsfelder of the education focus (``bildung_handlungsfelder`` in bedarfe.yml)."""
+    cfg = yaml.safe_load(Path(pfad).read_text(encoding="utf-8")) or {}
+    hf = cfg.get("bildung_handlungsfelder", [])
+    if not isinstance(hf, list) or not all(isinstance(h, int) for h in hf):
+        raise RegelFehler(f"{Path(pfad).name}, Feld „bildung_handlungsfelder“: „{hf}“ – Liste von Nummern angeben.")
+    return hf
+
+
 def benoetigte_indikatoren(regeln: Sequence[Mapping], katalog: pd.DataFrame) -> list[str]:
     """Indicator ids the rules refer to (``kern`` expanded from the catalog)."""
     ids: list[str] = []
@@ -121,6 +130,11 @@ def benoetigte_indikatoren(regeln: Sequence[Mapping], katalog: pd.DataFrame) -> 
 def _kurz(k: pd.Series) -> str:
     kurz = k.get("kurztitel")
     return str(kurz) if isinstance(kurz, str) and kurz.strip() else str(k["titel"])
+
+
+def _unsicher(s: pd.Series) -> str:
+    """Marker for a rate on a small denominator (the flag of the data layer)."""
+    return f"{fmt.UNSICHER} (kleine Bezugsgröße, unsicher)" if bool(s.get("unsicher", False)) else ""
 
 
 def _zeile(stadtteil, hf, r, indikator="", wert=np.nan, vergleichswert=np.nan, begruendung=""):
@@ -159,7 +173,7 @@ def anwenden(
                 k = kat.loc[s["indikator"]]
                 zeilen.append(_zeile(
                     s["stadtteil"], k["handlungsfeld"], r, s["indikator"], s["wert"], s["stadtwert"],
-                    f"{r['text']}: {_kurz(k)} {fmt.wert(s['wert'], k['einheit'])} "
+                    f"{r['text']}: {_kurz(k)} {fmt.wert(s['wert'], k['einheit'])}{_unsicher(s)} "
                     f"(Gesamtstadt {fmt.wert(s['stadtwert'], k['einheit'])}; "
                     f"z = {fmt.vorzeichen(s['z_gerichtet'], 1)})"))
         else:
@@ -176,7 +190,7 @@ def anwenden(
                          if art == "stadtfaktor" else fmt.wert(grenze[j], k["einheit"]))
                 zeilen.append(_zeile(
                     s["stadtteil"], k["handlungsfeld"], r, i, s["wert"], grenze[j],
-                    f"{r['text']}: {_kurz(k)} {fmt.wert(s['wert'], k['einheit'])} "
+                    f"{r['text']}: {_kurz(k)} {fmt.wert(s['wert'], k['einheit'])}{_unsicher(s)} "
                     f"{'≥' if r['vergleich'] == '>=' else '≤'} {bezug}"))
     out = pd.DataFrame(zeilen, columns=SPALTEN)
     pos = {n: i for i, n in enumerate(index["stadtteil"])}

@@ -350,16 +350,19 @@ def robustheit(sens: pd.DataFrame) -> pd.DataFrame:
         basis = g[g["variante"] == "Basis"].iloc[0]
         klassen = sorted(set(g["klasse"]), key=lambda k: ordnung.get(k, 99))
         gleich = float((g["klasse"] == basis["klasse"]).mean())
+        raenge = g["rang"].dropna()
+        verschiebung = g["verschiebung"].dropna()
         zeilen.append({
             "stadtteil": name,
             "rang_basis": basis["rang"],
-            "rang_min": g["rang"].min(),
-            "rang_max": g["rang"].max(),
-            "max_verschiebung": int(g["verschiebung"].abs().max()) if g["verschiebung"].notna().any() else pd.NA,
+            "rang_min": raenge.min() if len(raenge) else pd.NA,
+            "rang_max": raenge.max() if len(raenge) else pd.NA,
+            "max_verschiebung": int(verschiebung.abs().max()) if len(verschiebung) else pd.NA,
             "klasse_basis": basis["klasse"],
             "klassen": " / ".join(klassen),
             "anteil_gleich": gleich,
-            "robust": gleich == 1.0,
+            # a district without an index is never "robust": there is nothing to be robust
+            "robust": gleich == 1.0 and basis["klasse"] != KEINE_ANGABE,
         })
     return pd.DataFrame(zeilen)
 
@@ -418,8 +421,11 @@ def befund(index: pd.DataFrame, robust: pd.DataFrame, n_varianten: int, stichtag
     saetze.append(satz + ".")
     if robust["max_verschiebung"].notna().any():
         m = robust.loc[robust["max_verschiebung"].astype(float).idxmax()]
-        saetze.append(f"Die größte Rangverschiebung zwischen den Varianten beträgt {int(m['max_verschiebung'])} "
-                      f"{'Platz' if int(m['max_verschiebung']) == 1 else 'Plätze'} ({m['stadtteil']}).")
+        if int(m["max_verschiebung"]) == 0:
+            saetze.append("Die Rangfolge der Stadtteile ist in allen Varianten gleich.")
+        else:
+            saetze.append(f"Die größte Rangverschiebung zwischen den Varianten beträgt {int(m['max_verschiebung'])} "
+                          f"{'Platz' if int(m['max_verschiebung']) == 1 else 'Plätze'} ({m['stadtteil']}).")
     return saetze
 
 

@@ -34,6 +34,7 @@ SEED = 20181231
 N_PERMUTATIONEN = 20_000
 N_BOOTSTRAP = 5_000
 EXAKT_BIS = math.factorial(8)
+MINDEST_N = 8  # fewer complete pairs: no coefficient is reported (r_crit > 0,7, intervals nearly −1 to 1)
 
 
 # --------------------------------------------------------------------------- basics
@@ -158,17 +159,22 @@ def permutation_p(
 
 
 def korrelation(x, y, methode: str = "pearson", seed: int = SEED,
-                n_resamples: int = N_PERMUTATIONEN, n_bootstrap: int = N_BOOTSTRAP) -> dict:
+                n_resamples: int = N_PERMUTATIONEN, n_bootstrap: int = N_BOOTSTRAP,
+                mindest_n: int = MINDEST_N) -> dict:
     """Coefficient, analytic 95 % interval, bootstrap interval and permutation p of one pair.
 
     Keys: ``methode``, ``r``, ``ci_unten``, ``ci_oben`` (Fisher z for Pearson,
     Bonett–Wright for Spearman), ``boot_unten``, ``boot_oben``, ``p``, ``p_exakt``,
-    ``p_asymptotisch`` (scipy's t-based p, for comparison only), ``n``.
+    ``p_asymptotisch`` (scipy's t-based p, for comparison only), ``n``,
+    ``berechnet``. With fewer than ``mindest_n`` complete pairs (e.g. because
+    district values are suppressed) nothing is computed: the values are NaN and
+    ``berechnet`` is False.
     """
     xa, ya = _paar(x, y)
     n = len(xa)
-    if n < 4:
-        raise ValueError(f"Zu wenige vollständige Wertepaare für eine Korrelation mit Intervall (n = {n}).")
+    if n < max(mindest_n, 4):
+        leer = dict.fromkeys(["r", "ci_unten", "ci_oben", "boot_unten", "boot_oben", "p", "p_asymptotisch"], math.nan)
+        return {"methode": methode, **leer, "p_exakt": False, "n": n, "berechnet": False}
     r = koeffizient(xa, ya, methode)
     ci = fisher_ci(r, n) if methode == "pearson" else bonett_wright_ci(r, n)
     boot = bootstrap_ci(xa, ya, methode, n_bootstrap, seed)
@@ -178,18 +184,22 @@ def korrelation(x, y, methode: str = "pearson", seed: int = SEED,
         "methode": methode, "r": r, "ci_unten": ci[0], "ci_oben": ci[1],
         "boot_unten": boot["unten"], "boot_oben": boot["oben"],
         "p": perm["p"], "p_exakt": perm["exakt"], "p_asymptotisch": float(asym.pvalue), "n": n,
+        "berechnet": True,
     }
 
 
 def adjustieren(p: Sequence[float]) -> pd.DataFrame:
-    """Holm and Benjamini–Hochberg adjusted p-values (statsmodels, methods named explicitly)."""
+    """Holm and Benjamini–Hochberg adjusted p-values (statsmodels, methods named explicitly).
+
+    Missing p-values (pairs not computed) stay missing and do not count as tests.
+    """
     p = np.asarray(p, dtype=float)
-    if len(p) == 0:
-        return pd.DataFrame({"p_holm": [], "p_bh": []})
-    return pd.DataFrame({
-        "p_holm": multipletests(p, method="holm")[1],
-        "p_bh": multipletests(p, method="fdr_bh")[1],
-    })
+    out = pd.DataFrame({"p_holm": np.full(len(p), np.nan), "p_bh": np.full(len(p), np.nan)})
+    ok = ~np.isnan(p)
+    if ok.any():
+        out.loc[ok, "p_holm"] = multipletests(p[ok], method="holm")[1]
+        out.loc[ok, "p_bh"] = multipletests(p[ok], method="fdr_bh")[1]
+    return out
 
 
 def korrelationen(
@@ -199,14 +209,16 @@ def korrelationen(
     seed: int = SEED,
     n_resamples: int = N_PERMUTATIONEN,
     n_bootstrap: int = N_BOOTSTRAP,
+    mindest_n: int = MINDEST_N,
 ) -> pd.DataFrame:
     """All pairs × methods for one wide table (rows = districts, columns = indicators).
 
-    p-values are adjusted per method across all pairs (one family of tests per
-    method: Pearson and Spearman are two analyses of the same hypotheses, not
+    p-values are adjusted per method across all computed pairs (one family of tests
+    per method: Pearson and Spearman are two analyses of the same hypotheses, not
     additional ones). Columns: ``x``, ``y``, ``methode``, ``r``, ``ci_unten``,
     ``ci_oben``, ``boot_unten``, ``boot_oben``, ``p``, ``p_exakt``,
-    ``p_asymptotisch``, ``p_holm``, ``p_bh``, ``n``.
+    ``p_asymptotisch``, ``p_holm``, ``p_bh``, ``n``, ``r_krit`` (critical |r| for the
+    pair's n), ``berechnet``.
     """
     zeilen = []
     for m in methoden:
@@ -214,14 +226,16 @@ def korrelationen(
             for spalte in (x, y):
                 if spalte not in werte.columns:
                     raise KeyError(f"Indikator „{spalte}“ fehlt in der Wertetabelle (korrelationen.yml prüfen).")
-            zeilen.append({"x": x, "y": y, **korrelation(werte[x], werte[y], m, seed, n_resamples, n_bootstrap)})
+            zeilen.append({"x": x, "y": y, **korrelation(werte[x], werte[y], m, seed, n_resamples, n_bootstrap,
+                                                         mindest_n)})
     out = pd.DataFrame(zeilen)
     teile = []
     for _, g in out.groupby("methode", sort=False):
         teile.append(pd.concat([g.reset_index(drop=True), adjustieren(g["p"])], axis=1))
     out = pd.concat(teile, ignore_index=True)
+    out["r_krit"] = [r_kritisch(n) if n >= 3 else math.nan for n in out["n"]]
     return out[["x", "y", "methode", "r", "ci_unten", "ci_oben", "boot_unten", "boot_oben",
-                "p", "p_exakt", "p_asymptotisch", "p_holm", "p_bh", "n"]]
+                "p", "p_exakt", "p_asymptotisch", "p_holm", "p_bh", "n", "r_krit", "berechnet"]]
 
 
 CSV_SPALTEN = ["x", "y", "methode", "r", "ci_unten", "ci_oben", "p", "p_holm", "p_bh", "n", "jahr"]
@@ -359,7 +373,7 @@ def lade_konfiguration(pfad, katalog: pd.DataFrame | None = None) -> dict:
     if haupt is not None and (len(haupt) != 2 or haupt[0] not in cfg["bildung"] or haupt[1] not in cfg["armut"]):
         raise RegelFehler(f"{pfad.name}, Feld „hauptpaar“: „{haupt}“ – ein Bildungs- und ein Armutsindikator "
                           "aus den Listen oben.")
-    for feld in ("permutationen", "bootstrap", "seed"):
+    for feld in ("permutationen", "bootstrap", "seed", "mindest_n"):
         if feld in cfg and (not isinstance(cfg[feld], int) or cfg[feld] < 1):
             raise RegelFehler(f"{pfad.name}, Feld „{feld}“: „{cfg[feld]}“ ist keine positive ganze Zahl.")
     jahre = cfg.get("gepoolt", {}).get("jahre", 1)
@@ -440,3 +454,58 @@ def grenzen_text(n: int, r_krit: float) -> str:
         f"verschieben – deshalb zeigt der Bericht, wie sich der Koeffizient ändert, wenn jeweils ein "
         f"Stadtteil herausgenommen wird."
     )
+
+
+def methoden_text(k: pd.DataFrame, n_stadtteile: int, kurz: Mapping[str, str], stichtag: str,
+                  mindest_n: int = MINDEST_N, n_resamples: int = N_PERMUTATIONEN,
+                  exakt_bis: int = EXAKT_BIS) -> str:
+    """What was tested, the critical |r| for the number of districts and which pairs could not be evaluated.
+
+    ``k``: Pearson rows of :func:`korrelationen` for one year.
+    """
+    from helpers import format as fmt
+
+    paare = k[["x", "y"]].drop_duplicates()
+    n_bildung, n_armut = paare["x"].nunique(), paare["y"].nunique()
+    saetze = [f"Untersucht werden {len(paare)} Paare aus {n_bildung} Bildungs- und {n_armut} Armutsindikatoren "
+              f"über die {n_stadtteile} Stadtteile am {stichtag}."]
+    if n_stadtteile < max(mindest_n, 4):
+        saetze.append(f"Mit {n_stadtteile} Stadtteilen ist eine Korrelationsanalyse nicht belastbar; ausgewertet wird "
+                      f"erst ab {mindest_n} Stadtteilen mit veröffentlichten Werten.")
+        return " ".join(saetze)
+    r_krit = r_kritisch(n_stadtteile)
+    saetze.append(
+        f"Bei {n_stadtteile} Stadtteilen ist ein Korrelationskoeffizient erst ab einem Betrag von "
+        f"**{fmt.zahl(r_krit, 2)}** zweiseitig auf dem Fünf-Prozent-Niveau von null verschieden (t-Verteilung mit "
+        f"{n_stadtteile - 2} Freiheitsgraden); schwächere Zusammenhänge können allein durch Zufall entstehen.")
+    kleiner = k[k["berechnet"] & (k["n"] < n_stadtteile)]
+    if len(kleiner):
+        n_min = int(kleiner["n"].min())
+        saetze.append(
+            f"Wo Stadtteilwerte aus Gründen des Datenschutzes gesperrt sind, gehen weniger Stadtteile ein und die "
+            f"Schwelle steigt – bei {n_min} Stadtteilen auf {fmt.zahl(r_kritisch(n_min), 2)}. Gesperrt werden "
+            "Stadtteile mit sehr wenigen Fällen, also eher solche mit niedrigen Werten; fehlen sie, kann das den "
+            "Zusammenhang verzerren.")
+    nicht = k[~k["berechnet"]]
+    if len(nicht):
+        saetze.append(
+            f"Nicht ausgewertet {'wird' if len(nicht) == 1 else 'werden'} "
+            f"{'das Paar' if len(nicht) == 1 else 'die Paare'} mit weniger als {mindest_n} veröffentlichten "
+            "Stadtteilwerten: " + fmt.aufzaehlung(
+                [f"„{kurz.get(x, x)}“ × „{kurz.get(y, y)}“ (n = {int(n)})"
+                 for x, y, n in zip(nicht["x"], nicht["y"], nicht["n"])]) + ".")
+    ok = k[k["berechnet"]]
+    if len(ok):
+        exakt = ok["n"].map(lambda n: math.factorial(int(n)) <= exakt_bis)
+        teile = []
+        if (~exakt).any():
+            n_gross = int(ok.loc[~exakt, "n"].max())
+            teile.append(f"für Paare mit mehr Stadtteilen aus {fmt.zahl(n_resamples)} zufälligen Zuordnungen (alle "
+                         f"{fmt.zahl(math.factorial(n_gross))} möglichen Zuordnungen bei {n_gross} Stadtteilen "
+                         "durchzurechnen wäre zu aufwendig)")
+        if exakt.any():
+            teile.insert(0, f"für Paare mit höchstens {max(n for n in range(1, 13) if math.factorial(n) <= exakt_bis)} "
+                            "Stadtteilen exakt aus allen möglichen Zuordnungen")
+        saetze.append("Die p-Werte stammen aus einem Permutationstest – " + " und ".join(teile)
+                      + " – und werden für die Zahl der Tests nach Holm und nach Benjamini–Hochberg korrigiert.")
+    return " ".join(saetze)

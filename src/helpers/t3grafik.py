@@ -152,6 +152,11 @@ def korrelations_heatmap(k: pd.DataFrame, zeilen: Sequence[str], spalten: Sequen
     for i, a in enumerate(zeilen):
         for j, b in enumerate(spalten):
             z = t.loc[(a, b)]
+            if np.isnan(z["r"]):
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#999999", lw=0))
+                ax.text(j, i, f"nicht auswertbar\n(n = {int(z['n'])})", ha="center", va="center", fontsize=7.5,
+                        color=grafik.FARBE_TEXT, bbox=dict(facecolor="white", edgecolor="none", pad=1.5))
+                continue
             farbe = "white" if abs(z["r"]) > 0.6 else grafik.FARBE_TEXT
             ax.text(j, i - 0.12, fmt.zahl(z["r"], 2), ha="center", va="center", fontsize=10, fontweight="bold", color=farbe)
             ax.text(j, i + 0.22, f"[{fmt.zahl(z['ci_unten'], 2)}; {fmt.zahl(z['ci_oben'], 2)}]", ha="center",
@@ -174,9 +179,13 @@ def korrelations_heatmap(k: pd.DataFrame, zeilen: Sequence[str], spalten: Sequen
 
 
 def _streu(ax, x, y, namen, fit, xlabel, ylabel, beschriften=True, schrift=8):
-    band = fit["band"]
-    ax.fill_between(band["x"], band["ci_unten"], band["ci_oben"], color=grafik.FARBE_BALKEN, alpha=0.15, lw=0)
-    ax.plot(band["x"], band["fit"], color=grafik.FARBE_BALKEN, lw=1.6)
+    if fit is not None:
+        band = fit["band"]
+        ax.fill_between(band["x"], band["ci_unten"], band["ci_oben"], color=grafik.FARBE_BALKEN, alpha=0.15, lw=0)
+        ax.plot(band["x"], band["fit"], color=grafik.FARBE_BALKEN, lw=1.6)
+    else:
+        ax.text(0.5, 0.95, "zu wenige Werte – nicht ausgewertet", transform=ax.transAxes, ha="center", va="top",
+                fontsize=7, color=grafik.FARBE_TEXT)
     ax.scatter(x, y, s=26, color=grafik.FARBE_STADT, zorder=3)
     if beschriften:
         for xi, yi, n in zip(x, y, namen):
@@ -197,7 +206,7 @@ def streudiagramm(x, y, namen, fit: Mapping, xlabel: str, ylabel: str):
     return fig
 
 
-def streu_raster(werte: pd.DataFrame, paare_fits: Sequence[tuple[str, str, Mapping]],
+def streu_raster(werte: pd.DataFrame, paare_fits: Sequence[tuple[str, str, Mapping | None]],
                  beschriftung: Mapping[str, str], spalten: int = 3):
     """Small multiples of all pairs (x = poverty indicator, y = education indicator)."""
     n = len(paare_fits)
@@ -310,4 +319,13 @@ def ziel_stadtteile(bewertung: pd.DataFrame, einheit: str):
     handles += [Patch(color=STATUS_FARBEN[s], label=s) for s in ("erreicht", "auf Kurs", "nicht auf Kurs")]
     ax.legend(handles=handles, fontsize=7.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
+    return fig
+
+
+def hinweis_abbildung(text: str):
+    """A figure that only carries a notice (when an analysis is not possible with the data at hand)."""
+    fig, ax = plt.subplots(figsize=(7.0, 1.6))
+    ax.axis("off")
+    ax.text(0.5, 0.5, textwrap.fill(text, 80), ha="center", va="center", fontsize=9, color=grafik.FARBE_TEXT,
+            transform=ax.transAxes)
     return fig

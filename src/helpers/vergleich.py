@@ -122,7 +122,8 @@ def standardisieren(
     Columns: ``stadtteil``, ``indikator``, ``jahr``, ``richtung``, ``wert``, ``stadtwert``,
     ``index`` (city = 100), ``z``, ``z_gerichtet`` (positive = less favourable; NaN
     for neutral indicators), ``rang`` (1 = least favourable district; no rank for
-    neutral indicators or missing values).
+    neutral indicators or missing values), ``gesperrt`` and ``unsicher`` (flags of the
+    data layer: suppressed value; rate on a small denominator).
     """
     m = matrix(indikatoren, jahr, ids, reihenfolge, letzter_stand)
     stadt = stadtwerte(indikatoren, jahr, ids, letzter_stand)
@@ -144,10 +145,15 @@ def standardisieren(
                      lang(rang, "rang")], axis=1).reset_index()
     out["stadtwert"] = out["indikator"].map(stadt)
     out["jahr"] = out["indikator"].map(jahre).astype(int)
+    markierung = indikatoren[indikatoren["indikator"].isin(list(ids))].set_index(["stadtteil", "indikator", "jahr"])
+    schluessel = pd.MultiIndex.from_arrays([out["stadtteil"], out["indikator"], out["jahr"]])
+    for spalte in ("gesperrt", "unsicher"):
+        werte = markierung[spalte].reindex(schluessel) if spalte in markierung else pd.Series(False, index=schluessel)
+        out[spalte] = werte.fillna(False).astype(bool).to_numpy()
     out["richtung"] = out["indikator"].map(katalog.set_index("id")["richtung"])
     out["rang"] = out["rang"].astype("Int64")
     return out[["stadtteil", "indikator", "jahr", "richtung", "wert", "stadtwert", "index", "z",
-                "z_gerichtet", "rang"]]
+                "z_gerichtet", "rang", "gesperrt", "unsicher"]]
 
 
 def breit(std: pd.DataFrame, spalte: str = "z_gerichtet") -> pd.DataFrame:

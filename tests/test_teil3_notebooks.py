@@ -1,0 +1,169 @@
+"""Teil III/IV notebooks: they execute on the demo data and on the second data folder, every
+labelled cell produces output, the published CSVs have the stated columns and agree with the
+helpers, and the chapters embed the cells.
+
+Each notebook is executed once per data folder (the six notebooks of a folder side by side).
+Statistics and permutations are checked in-process on the same helpers (tests of the modules),
+so no further executions are needed.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbclient
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NB = ROOT / "notebooks"
+NOTEBOOKS = ["t3_vergleich", "t3_sozialindex", "t3_bildung_armut", "t3_bedarfe", "t3_fazit", "t4_wirkungsziele"]
+KAPITEL = {
+    "t3_vergleich": "teil3/stadtteilvergleich.qmd", "t3_sozialindex": "teil3/sozialindex.qmd",
+    "t3_bildung_armut": "teil3/bildung-armut.qmd", "t3_bedarfe": "teil3/handlungsbedarfe.qmd",
+    "t3_fazit": "teil3/fazit.qmd", "t4_wirkungsziele": "teil4/wirkungsziele.qmd",
+}
+DATEN = {"demo": ROOT / "data", "zweitstadt": ROOT / "tests" / "daten" / "zweitstadt"}
+
+
+def _optionen(source: str) -> dict:
+    zeilen = []
+    for z in source.splitlines():
+        if not z.startswith("#|"):
+            break
+        zeilen.append(z[2:].removeprefix(" "))
+    return (yaml.safe_load("\n".join(zeilen)) or {}) if zeilen else {}
+
+
+def _ausfuehren(name: str) -> nbformat.NotebookNode:
+    nb = nbformat.read(NB / f"{name}.ipynb", as_version=4)
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(NB)}}).execute()
+    return nb
+
+
+@pytest.fixture(scope="module")
+def ergebnisse(tmp_path_factory):
+    """{folder: ({notebook: executed notebook}, output folder)}."""
+    out = {}
+    for ordner, pfad in DATEN.items():
+        ausgabe = tmp_path_factory.mktemp(f"t3-{ordner}")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SOZIALBERICHT_DATEN", str(pfad))
+            mp.setenv("SOZIALBERICHT_AUSGABE", str(ausgabe))
+            mp.setenv("SOZIALBERICHT_ROOT", str(ROOT))
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                nbs = dict(zip(NOTEBOOKS, pool.map(_ausfuehren, NOTEBOOKS)))
+        out[ordner] = (nbs, ausgabe)
+    return out
+
+
+def _ausgaben(nb) -> dict[str, list]:
+    return {_optionen(c.source)["label"]: c.get("outputs", [])
+            for c in nb.cells if c.cell_type == "code" and _optionen(c.source).get("label")}
+
+
+def _text(outputs) -> str:
+    teile = []
+    for o in outputs:
+        if o.get("output_type") == "stream":
+            teile.append(o["text"])
+        elif "text/markdown" in o.get("data", {}):
+            teile.append(o["data"]["text/markdown"])
+    return "".join(teile)
+
+
+@pytest.mark.parametrize("ordner", list(DATEN))
+def test_jede_markierte_zelle_hat_ausgabe(ergebnisse, ordner):
+    nbs, _ = ergebnisse[ordner]
+    fehler = []
+    for name, nb in nbs.items():
+        for label, outputs in _ausgaben(nb).items():
+            if label == "txt-datenhinweis":
+                continue
+            if label.startswith("fig-"):
+                ok = any("image/png" in o.get("data", {}) for o in outputs)
+            else:
+                ok = bool(_text(outputs).strip())
+            if not ok:
+                fehler.append(f"{name}#{label}")
+    assert not fehler, "Zellen ohne passende Ausgabe: " + ", ".join(fehler)
+
+
+@pytest.mark.parametrize("ordner", list(DATEN))
+def test_sozialindex_csv(ergebnisse, ordner):
+    from helpers import sozialindex
+    from helpers.daten import laden
+    from helpers.regeln import regeldatei
+
+    _, ausgabe = ergebnisse[ordner]
+    csv = pd.read_csv(ausgabe / "sozialindex.csv")
+    assert csv.columns[:4].tolist() == ["stadtteil", "jahr", "index", "klasse"]
+    assert any(c.startswith("z_") for c in csv.columns)
+    d = laden(DATEN[ordner])
+    assert set(csv["stadtteil"]) == set(d.stadtteile["name"])
+    cfg = sozialindex.lade_regeln(regeldatei(d.ordner, "sozialindex.yml"))
+    jahr = d.bericht.berichtsjahr
+    erwartet = sozialindex.statusindex(d.indikatoren, d.katalog.indikatoren, cfg, jahr).set_index("stadtteil")
+    b = csv[csv["jahr"] == jahr].set_index("stadtteil").loc[erwartet.index]
+    np.testing.assert_allclose(b["index"], erwartet["index"])
+    assert (b["klasse"] == erwartet["klasse"]).all()
+
+
+@pytest.mark.parametrize("ordner", list(DATEN))
+def test_korrelationen_csv(ergebnisse, ordner):
+    from scipy import stats
+
+    from helpers import statistik, vergleich
+    from helpers.daten import laden
+    from helpers.regeln import regeldatei
+
+    _, ausgabe = ergebnisse[ordner]
+    csv = pd.read_csv(ausgabe / "korrelationen.csv", dtype={"jahr": str})
+    assert csv.columns.tolist() == ["x", "y", "methode", "r", "ci_unten", "ci_oben", "p", "p_holm", "p_bh", "n", "jahr"]
+    d = laden(DATEN[ordner])
+    cfg = statistik.lade_konfiguration(regeldatei(d.ordner, "korrelationen.yml"), d.katalog.indikatoren)
+    assert len(csv[csv["jahr"] == str(d.bericht.berichtsjahr)]) == len(statistik.paare(cfg)) * len(cfg["methoden"])
+    # every computed coefficient agrees with scipy on the published district values
+    w = vergleich.matrix(d.indikatoren, d.bericht.berichtsjahr, cfg["bildung"] + cfg["armut"])
+    for _, z in csv[csv["methode"].isin(["pearson", "spearman"]) & csv["r"].notna()].iterrows():
+        ok = w[[z["x"], z["y"]]].dropna()
+        ref = stats.pearsonr if z["methode"] == "pearson" else stats.spearmanr
+        assert z["r"] == pytest.approx(ref(ok[z["x"]], ok[z["y"]]).statistic)
+        assert z["n"] == len(ok) and z["ci_unten"] <= z["r"] <= z["ci_oben"]
+
+
+def test_befunde_nennen_was_die_analyse_nicht_zeigt(ergebnisse):
+    nbs, _ = ergebnisse["demo"]
+    text = _text(_ausgaben(nbs["t3_bildung_armut"])["txt-korrelation-grenzen"])
+    assert "ökologischer Fehlschluss" in text and "keine Ursache" in text and "0,60" in text
+    assert "**0,60**" in _text(_ausgaben(nbs["t3_bildung_armut"])["txt-korrelation-rkrit"])
+    for name in NOTEBOOKS:
+        hinweis = _text(_ausgaben(nbs[name])["txt-datenhinweis"])
+        assert "Beispieldaten" in hinweis, name
+
+
+def test_saetze_folgen_den_daten(ergebnisse):
+    demo = _text(_ausgaben(ergebnisse["demo"][0]["t3_sozialindex"])["txt-sozialindex-befund"])
+    zweit = _text(_ausgaben(ergebnisse["zweitstadt"][0]["t3_sozialindex"])["txt-sozialindex-befund"])
+    assert demo != zweit
+    namen = pd.read_csv(DATEN["zweitstadt"] / "stadtteile.csv", sep=";")["name"]
+    assert any(n in zweit for n in namen)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_kapitel_bettet_alle_markierten_zellen_ein(name):
+    text = (ROOT / "chapters" / KAPITEL[name]).read_text(encoding="utf-8")
+    nb = nbformat.read(NB / f"{name}.ipynb", as_version=4)
+    labels = [_optionen(c.source).get("label") for c in nb.cells if c.cell_type == "code"]
+    eingebettet = set(re.findall(rf"embed \.\./\.\./notebooks/{name}\.ipynb#([\w-]+)", text))
+    fehlend = [x for x in labels if x and x not in eingebettet]
+    assert not fehlend, f"{KAPITEL[name]} bettet nicht ein: {fehlend}"
+    for ref in re.findall(r"@((?:fig|tbl)-[\w-]+)", text):
+        assert ref in labels or any(ref in (ROOT / "notebooks").joinpath(n + ".ipynb").read_text(encoding="utf-8")
+                                    for n in NOTEBOOKS), ref
