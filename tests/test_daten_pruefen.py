@@ -398,6 +398,15 @@ def test_katalog_handlungsfeld_nicht_aufgefuehrt_und_pflichtfeld(tmp_path):
     finde(err, datei="indikatoren.yml", spalte="definition", text="„wahlbeteiligung“ unter „indikatoren“ fehlt")
 
 
+def test_katalog_tippfehler_im_schluessel(tmp_path):
+    d = kopie(tmp_path)
+    ersetze(d / "indikatoren.yml", "    zaehler_kann_nenner_uebersteigen: true\n",
+            "    zaehler_kann_nenner_ubersteigen: true\n")
+    (p,) = finde(fehler(d), datei="indikatoren.yml", spalte="zaehler_kann_nenner_ubersteigen",
+                 text="Unbekannter Schlüssel")
+    assert "Meinten Sie „zaehler_kann_nenner_uebersteigen“?" in p.hinweis
+
+
 def test_katalog_aus_repository_wenn_ordner_keinen_hat(tmp_path, monkeypatch):
     from helpers.daten.ordner import katalog_pfad
 

@@ -86,7 +86,8 @@ class _Pruefer:
         v = y.get(abschnitt)
         if not isinstance(v, list) or not v:
             self.fehler((abschnitt,), None, f"Der Abschnitt „{abschnitt}“ fehlt oder ist keine Liste.",
-                        f"Schreiben Sie „{abschnitt}:“ und darunter je Eintrag eine Zeile „- id: …“.")
+                        f"Schreiben Sie „{abschnitt}:“ und darunter je Eintrag eine Zeile "
+                        f"„- {'nr' if abschnitt == 'handlungsfelder' else 'id'}: …“.")
             return []
         return v
 
@@ -111,6 +112,13 @@ class _Pruefer:
                 if not test(wert):
                     self.fehler((abschnitt, i, k), wert, f"„{k}“ muss {erwartet} sein.",
                                 f"Korrigieren Sie den Wert ({erwartet}).")
+                    ok = False
+            for k in e:
+                # Extra keys are kept as columns; one that looks like a typo of a known key is an error.
+                nah = difflib.get_close_matches(str(k), list(felder), n=1, cutoff=0.8) if k not in felder else []
+                if nah:
+                    self.fehler((abschnitt, i, k), None, f"Unbekannter Schlüssel „{k}“ unter „{abschnitt}“.",
+                                f"Meinten Sie „{nah[0]}“?")
                     ok = False
             key = e.get(schluessel)
             if key is not None and not isinstance(key, (dict, list)):
