@@ -75,14 +75,6 @@ def test_schulformen_fehler(tmp_path):
         bildung.lade_schulformen(_schreibe(tmp_path, "s.yml", sf), KAT_MM)
 
 
-def test_regel_pfad_bevorzugt_den_datenordner(tmp_path):
-    assert bildung.regel_pfad(tmp_path, "betreuung.yml") == ROOT / "data" / "regeln" / "betreuung.yml"
-    eigen = tmp_path / "regeln" / "betreuung.yml"
-    eigen.parent.mkdir()
-    eigen.write_text("richtwerte: []\n", encoding="utf-8")
-    assert bildung.regel_pfad(tmp_path, "betreuung.yml") == eigen
-
-
 def test_quelle_satz_ohne_dubletten():
     assert (bildung.quelle_satz(KAT_IND, ["sgb2_quote", "anteil_langzeitarbeitslose"])
             == "Quelle: Statistik der Bundesagentur für Arbeit; Einwohnermelderegister.")
@@ -357,3 +349,15 @@ def test_kinder_saetze_und_hantel():
     assert "In 2 von 2 Stadtteilen" in text and "am größten ist der Abstand in Süd (+30,0 Pp.)" in text
     fig = bildung.hantel_stadtteile(a, b, "alle", "Kinder", "%")
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Nord", "Süd", STADT]
+
+
+def test_sperrgruende_unterscheiden_klein_und_mitgesperrt():
+    kat = pd.DataFrame([dict(id="q", zaehler="z", nenner="n")])
+    sperr = pd.DataFrame([
+        dict(merkmal="z", jahr=2020, stadtteil="A", wert=2.0, gesperrt=True, grund="primär"),
+        dict(merkmal="z", jahr=2020, stadtteil="B", wert=7.0, gesperrt=True, grund="sekundär"),
+        dict(merkmal="z", jahr=2019, stadtteil="B", wert=1.0, gesperrt=True, grund="primär"),
+        dict(merkmal="n", jahr=2020, stadtteil="C", wert=2.0, gesperrt=True, grund="primär"),
+    ])
+    tab = pd.DataFrame({"stadtteil": ["A", "B", "C", "D"], "gesperrt": [True, True, True, False]})
+    assert bildung.sperrgruende(sperr, kat, tab, "q", 2020) == {"klein": ["A", "C"], "ergaenzend": ["B"]}

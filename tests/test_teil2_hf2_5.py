@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 import helpers
-from helpers import bildung, monitoring
+from helpers import bildung, monitoring, regeln
 from helpers.tabellen import STADT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,7 +136,7 @@ def test_saetze_im_notebook_kommen_aus_den_helpers(ausgefuehrt):
 
 
 def _hf3_saetze(ctx) -> list[str]:
-    regel = bildung.richtwert(bildung.lade_betreuung(bildung.regel_pfad(ctx.ordner, bildung.BETREUUNG)),
+    regel = bildung.richtwert(bildung.lade_betreuung(regeln.regeldatei(ctx.ordner, bildung.BETREUUNG)),
                               "betreuungsquote_u3")
     tab = bildung.versorgung(ctx.indikatoren, "betreuungsquote_u3", ctx.jahr, regel["wert"], ctx.reihenfolge)
     return bildung.versorgung_saetze(tab, "Plätze unter 3", "Plätze je 100", regel, ctx.jahr)
@@ -150,7 +150,7 @@ def _hf4_saetze(ctx) -> list[str]:
 
 
 def _uebergaenge(ctx) -> pd.DataFrame:
-    cfg = bildung.lade_schulformen(bildung.regel_pfad(ctx.ordner, bildung.SCHULFORMEN))
+    cfg = bildung.lade_schulformen(regeln.regeldatei(ctx.ordner, bildung.SCHULFORMEN))
     z = bildung.uebergangszellen(ctx.daten.sperrungen, cfg, ctx.reihenfolge, ctx.bericht.mindestfallzahl)
     return bildung.uebergangsanteile(z, cfg, ctx.jahr, ctx.reihenfolge), cfg
 

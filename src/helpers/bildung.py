@@ -12,8 +12,8 @@
   be recovered as "all transitions minus the other school types"
   (:func:`partition_sperren`, :func:`uebergangsanteile`, :func:`balken_uebergaenge`).
 
-Rule files are looked up in ``<data folder>/regeln/`` and, if absent there, in
-``<repo>/data/regeln/`` (like the catalog). All functions are pure: DataFrames in,
+Rule files are looked up with :func:`helpers.regeln.regeldatei`: in
+``<data folder>/regeln/`` and, if absent there, in ``<repo>/data/regeln/``. All functions are pure: DataFrames in,
 DataFrames, figures or text out.
 """
 
@@ -35,7 +35,6 @@ from helpers import grafik
 from helpers.sozialindex import RegelFehler
 from helpers.tabellen import STADT
 
-REGELN = "regeln"
 BETREUUNG = "betreuung.yml"
 SCHULFORMEN = "schulformen.yml"
 RICHTWERT_ARTEN = {
@@ -46,23 +45,15 @@ RICHTWERT_ARTEN = {
 ERGAENZEND = "ergänzend"  # reason for cells suppressed by the partition rule
 
 __all__ = [
-    "RegelFehler", "regel_pfad", "lade_betreuung", "richtwert", "versorgung", "versorgung_saetze",
+    "RegelFehler", "lade_betreuung", "richtwert", "versorgung", "versorgung_saetze",
     "versorgung_markdown", "richtwert_linie", "befundmatrix", "heatmap_befunde", "befund_saetze",
     "lade_schulformen", "partition_sperren", "uebergangszellen", "uebergangsanteile",
     "uebergaenge_markdown", "balken_uebergaenge", "uebergang_saetze", "sperre_indikatoren",
-    "mit_uebergangssperren", "quelle_satz",
+    "mit_uebergangssperren", "quelle_satz", "sperrgruende",
 ]
 
 
 # --------------------------------------------------------------------------- rule files
-
-
-def regel_pfad(ordner: str | Path, datei: str) -> Path:
-    """``<ordner>/regeln/<datei>`` if it exists, else the repository's ``data/regeln/<datei>``."""
-    from helpers.daten.ordner import repo_root
-
-    eigen = Path(ordner) / REGELN / datei
-    return eigen if eigen.is_file() else repo_root() / "data" / REGELN / datei
 
 
 def _lese_yaml(pfad: Path) -> object:
@@ -838,6 +829,23 @@ def uebergang_saetze(anteile: pd.DataFrame, cfg: Mapping) -> list[str]:
                 f"{fmt.prozent(hi)}; Unterschiede von wenigen Prozentpunkten sind deshalb nicht belastbar."
             )
     return saetze
+
+
+def sperrgruende(sperrungen: pd.DataFrame, katalog_indikatoren: pd.DataFrame, tab: pd.DataFrame,
+                 indikator: str, jahr: int) -> dict[str, list[str]]:
+    """Why the suppressed districts of a comparison table are suppressed.
+
+    Returns ``{"klein": [...], "ergaenzend": [...]}``: districts whose zaehler or nenner
+    count is itself small (primary suppression), and districts withheld only so that
+    small counts cannot be recovered by subtraction (secondary or partition suppression).
+    """
+    k = katalog_indikatoren.set_index("id").loc[indikator]
+    zellen = sperrungen[(sperrungen["jahr"] == jahr) & sperrungen["merkmal"].isin([k["zaehler"], k["nenner"]])]
+    primaer = set(zellen.loc[zellen["grund"] == "primär", "stadtteil"])
+    out: dict[str, list[str]] = {"klein": [], "ergaenzend": []}
+    for s in tab.loc[tab["gesperrt"], "stadtteil"]:
+        out["klein" if s in primaer else "ergaenzend"].append(s)
+    return out
 
 
 def sperre_indikatoren(ind: pd.DataFrame, zellen: pd.DataFrame, katalog_indikatoren: pd.DataFrame) -> pd.DataFrame:
