@@ -162,3 +162,44 @@ def test_schwerpunkt(tmp_path):
     p.write_text("bildung_handlungsfelder: drei\n", encoding="utf-8")
     with pytest.raises(si.RegelFehler, match="bildung_handlungsfelder"):
         b.schwerpunkt(p)
+
+
+def test_tabellen_und_saetze(tab):
+    t, std, idx = auswerten(tab)
+    ueb = b.uebersicht(t, idx["stadtteil"], range(1, 10))
+    u = b.uebersicht_tabelle(ueb)
+    assert u.columns.tolist() == ["Stadtteil"] + [f"HF {h}" for h in range(1, 10)]
+    assert set(u.iloc[:, 1:].to_numpy().ravel()) <= {"hoch", "erhöht", "–"}
+    hf_titel = {h: f"Feld {h}" for h in range(1, 10)}
+    zeilen = b.je_handlungsfeld(ueb, hf_titel)
+    assert len(zeilen) == 9 and zeilen[8].endswith("in keinem Stadtteil ein Handlungsbedarf.")
+    hoch2 = ueb.index[ueb[2] == 2].tolist()
+    assert all(s in zeilen[1] for s in hoch2)
+    s = " ".join(b.befund(ueb))
+    assert f"für {int((ueb > 0).to_numpy().sum())} der 99 Kombinationen" in s
+    r = b.regel_tabelle(REGELN, dict(zip(td.KATALOG["id"], td.KATALOG["titel"])))
+    assert len(r) == len(REGELN) and "1,25 × Gesamtstadt" in r.loc[3, "Bedingung"]
+    bg = b.begruendung_tabelle(b.verdichten(t), hf_titel)
+    assert bg.columns.tolist() == ["Stadtteil", "Handlungsfeld", "Stufe", "Begründung"]
+
+
+def test_demodaten_permutiert_bedarfe_folgen_den_stadtteilen():
+    from helpers.daten import laden
+
+    d = laden(REPO / "data")
+    kat = d.katalog.indikatoren
+    hf = d.katalog.handlungsfelder["nr"].tolist()
+    regeln = b.lade_regeln(REPO / "data" / "regeln" / "bedarfe.yml", kat, hf)
+    cfg = si.lade_regeln(REPO / "data" / "regeln" / "sozialindex.yml")
+    jahr = d.bericht.berichtsjahr
+
+    def rechnen(ind):
+        std = v.standardisieren(ind, kat, jahr, b.benoetigte_indikatoren(regeln, kat))
+        idx = si.sozialindex(ind, kat, cfg, jahr)
+        return b.uebersicht(b.anwenden(regeln, std, idx, kat), sorted(d.stadtteile["name"]), hf)
+
+    a = rechnen(d.indikatoren)
+    perm, abb = td.permutiert(d.indikatoren, seed=3)
+    p = rechnen(perm).rename(index={neu: alt for alt, neu in abb.items()}).loc[a.index]
+    pd.testing.assert_frame_equal(a, p)
+    assert (a.to_numpy() > 0).any() and (a.to_numpy() == 0).any()

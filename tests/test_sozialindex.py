@@ -214,3 +214,48 @@ def test_robustheit_mit_fehlendem_index(tab):
     # "ohne alo" gives Stadtteil B an index, the other variants do not
     assert r.loc["Stadtteil B", "klasse_basis"] == si.KEINE_ANGABE and not r.loc["Stadtteil B", "robust"]
     assert pd.notna(r.loc["Stadtteil A", "rang_basis"])
+
+
+def test_texte(tab):
+    idx = si.sozialindex(tab, td.katalog(), CFG, 2018, td.STADTTEILE)
+    sens = si.sensitivitaet(tab, td.katalog(), CFG, 2018, td.STADTTEILE)
+    rob = si.robustheit(sens)
+    s = " ".join(si.befund(idx, rob, sens["variante"].nunique(), "31.12.2018"))
+    top = idx.loc[idx["index"].idxmax(), "stadtteil"]
+    assert f"Den niedrigsten Status hat {top}" in s
+    anz = idx["klasse"].value_counts()
+    assert f"{anz['mittel']} Stadtteile einen mittleren" in s
+    assert f"bleibt die Klasse von {int(rob['robust'].sum())} der 11 Stadtteile gleich" in s
+    kurz = dict(zip(td.KATALOG["id"], td.KATALOG["kurztitel"]))
+    v = si.varianten_text(sens, kurz)
+    assert "ohne „Gymnasium“" in v and "Rang-Standardisierung" in v and v.startswith("Geprüft wurden 7 Varianten")
+    m = si.methode_text(CFG, td.katalog())
+    assert "4 Indikatoren" in m and "(Gewicht 2)" in m and "über 3 Jahre" in m and "+1,5" in m
+
+
+def test_demodaten_permutiert_klassen_folgen_den_stadtteilen():
+    from helpers.daten import laden
+
+    d = laden(REPO / "data")
+    cfg = si.lade_regeln(REPO / "data" / "regeln" / "sozialindex.yml")
+    kat = d.katalog.indikatoren
+    a = si.sozialindex(d.indikatoren, kat, cfg, d.bericht.berichtsjahr).set_index("stadtteil")
+    perm, abb = td.permutiert(d.indikatoren, seed=3)
+    b = si.sozialindex(perm, kat, cfg, d.bericht.berichtsjahr).set_index("stadtteil")
+    b.index = b.index.map({neu: alt for alt, neu in abb.items()})
+    b = b.loc[a.index]
+    np.testing.assert_allclose(a["index"], b["index"])
+    assert (a["klasse"] == b["klasse"]).all() and (a["dynamik_klasse"] == b["dynamik_klasse"]).all()
+    assert a["index"].notna().all(), "every district gets an index on the demo data"
+
+
+def test_regeldatei_aus_datenordner_oder_projekt(tmp_path, monkeypatch):
+    from helpers.regeln import eigene_regeln, regeldatei
+
+    monkeypatch.setenv("SOZIALBERICHT_ROOT", str(REPO))
+    assert regeldatei(tmp_path, "sozialindex.yml") == REPO / "data" / "regeln" / "sozialindex.yml"
+    assert not eigene_regeln(tmp_path, regeldatei(tmp_path, "sozialindex.yml"))
+    (tmp_path / "regeln").mkdir()
+    (tmp_path / "regeln" / "sozialindex.yml").write_text("x: 1\n", encoding="utf-8")
+    assert regeldatei(tmp_path, "sozialindex.yml") == tmp_path / "regeln" / "sozialindex.yml"
+    assert eigene_regeln(tmp_path, regeldatei(tmp_path, "sozialindex.yml"))

@@ -140,3 +140,19 @@ def test_markierungen_der_datenschicht_werden_uebernommen(tab):
     d = std.set_index(["stadtteil", "indikator"])
     assert d.loc[("Stadtteil D", "gym"), "unsicher"] and not d.loc[("Stadtteil D", "alo"), "unsicher"]
     assert std["unsicher"].sum() == 1 and not std["gesperrt"].any()
+
+
+def test_tabellen_und_befund(tab):
+    std = v.standardisieren(tab, td.katalog(), 2018, IDS, td.STADTTEILE)
+    kurz = dict(zip(td.KATALOG["id"], td.KATALOG["kurztitel"]))
+    w = v.wert_tabelle(std, "index", kurz)
+    assert w["Indikator"].tolist() == ["Arbeitslose", "SGB II u15", "Gymnasium", "Nichtdeutsche"]
+    assert w.columns[1:].tolist() == td.STADTTEILE
+    a = std[(std["stadtteil"] == "Stadtteil A") & (std["indikator"] == "alo")]["index"].item()
+    assert w.loc[0, "Stadtteil A"] == f"{a:.0f}"
+    lage = v.gesamtlage(std)
+    p = v.profil_tabelle(lage, v.profile(std, n=2, schwelle=1.0), kurz)
+    assert p["Stadtteil"].iloc[0] == lage.loc[lage["z_mittel"].idxmax(), "stadtteil"]
+    saetze = v.befund(lage, std, kurz)
+    oben = lage.sort_values("z_mittel", ascending=False)["stadtteil"]
+    assert oben.iloc[0] in saetze[0] and oben.iloc[-1] in saetze[0] and "vorliegenden Daten" in saetze[0]

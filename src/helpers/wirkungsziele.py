@@ -26,7 +26,8 @@ target (zieljahr) and d = +1 if higher is better, −1 if lower is better (catal
   (faktor 100 or 1000), so that a small district is not called off track because of a
   few cases more or less;
 - ``nicht auf Kurs``: otherwise;
-- ``Ausgangsjahr``: no year after the baseline yet; ``keine Angabe``: value missing.
+- ``Ausgangsjahr``: no year after the baseline in the data yet; ``keine Angabe``: the
+  baseline or every later value of this unit is missing (suppressed).
 
 Trend check (useful while only the baseline year is known): a straight line fitted
 to the ``trendjahre`` years up to the baseline year, extrapolated to the target
@@ -231,7 +232,8 @@ def bewerten(
                 "stadtteil": e, "basisjahr": basisjahr, "basiswert": basis, "zieljahr": zieljahr,
                 "zielwert": ziel, "jahr_aktuell": jahr_akt, "wert_aktuell": akt, "pfadwert": pfad,
                 "vorsprung": d * (akt - pfad) if jahr_akt is not None else np.nan, "toleranz": toleranz,
-                "status": status(basis, ziel, akt, pfad, d, basisjahr, jahr_akt, toleranz),
+                "status": ("keine Angabe" if jahr_akt == basisjahr and (w.index > basisjahr).any()
+                           else status(basis, ziel, akt, pfad, d, basisjahr, jahr_akt, toleranz)),
                 "trend_steigung": steigung, "trend_prognose": prognose,
                 "trend_bewertung": trend_bewertung(prognose, ziel, basis, d),
             })
@@ -267,9 +269,13 @@ def verlauf(indikatoren: pd.DataFrame, bewertung: pd.DataFrame, ziel: str, stadt
     }
 
 
+STATUS = ["erreicht", "auf Kurs", "nicht auf Kurs", "Ausgangsjahr", "keine Angabe"]
+
+
 def zusammenfassung(bewertung: pd.DataFrame) -> pd.DataFrame:
-    """Count of units per target and status (targets × status)."""
-    return (bewertung.groupby(["ziel", "status"], sort=False).size().unstack(fill_value=0))
+    """Count of units per target and status (targets × status, statuses in a fixed order)."""
+    t = bewertung.groupby(["ziel", "status"], sort=False).size().unstack(fill_value=0)
+    return t.reindex(columns=[s for s in STATUS if s in t.columns])
 
 
 # --------------------------------------------------------------------------- tables and sentences
@@ -298,16 +304,19 @@ def tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
 
 
 def stadtteil_tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
-    """District-level targets: one row per district and target."""
+    """District-level targets: one row per district and target (the year of the latest
+    value is named where it is not the latest year of the data, e.g. after suppression)."""
     kat = katalog.set_index("id")
     t = bewertung
+    letztes = t["jahr_aktuell"].max()
     einheit = [kat.loc[i, "einheit"] for i in t["indikator"]]
     return pd.DataFrame({
         "Ziel": t["titel"],
         "Stadtteil": t["stadtteil"],
         "Ausgangswert": [_wert(w, e) for w, e in zip(t["basiswert"], einheit)],
         "Zielwert": [_wert(w, e) for w, e in zip(t["zielwert"], einheit)],
-        "Neuester Wert": [_wert(w, e) for w, e in zip(t["wert_aktuell"], einheit)],
+        "Neuester Wert": [_wert(w, e) + (f" ({j})" if pd.notna(j) and j != letztes else "")
+                          for w, e, j in zip(t["wert_aktuell"], einheit, t["jahr_aktuell"])],
         "Status": t["status"],
     }).reset_index(drop=True)
 
