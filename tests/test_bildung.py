@@ -164,7 +164,7 @@ def test_befund_saetze_und_heatmap_zeigen_sperrung():
     text = " ".join(bildung.befund_saetze(m, {"a": "A", "b": "B"}))
     assert "die meisten Befunde über dem Wert der Gesamtstadt in Nord (2 von 2)" in text
     assert "die wenigsten in Süd (0 von 2)" in text
-    assert "1 Stadtteilwerte sind wegen kleiner Fallzahlen gesperrt" in text
+    assert "Ein Stadtteilwert ist zum Schutz kleiner Fallzahlen gesperrt (•)." in text
     fig = bildung.heatmap_befunde(m, {"a": "A", "b": "B"})
     texte = [t.get_text() for t in fig.axes[0].texts]
     assert texte.count("•") == 1 and "40,0°" in texte  # Ost: b = 8/20, small denominator

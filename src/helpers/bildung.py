@@ -482,7 +482,8 @@ def befund_saetze(matrix: pd.DataFrame, kurztitel: Mapping[str, str]) -> list[st
               f"die wenigsten in {teil(tief)}."]
     gesperrt = matrix[(matrix["stadtteil"] != STADT) & matrix["gesperrt"]]
     if len(gesperrt):
-        saetze.append(f"{len(gesperrt)} Stadtteilwerte sind wegen kleiner Fallzahlen gesperrt ({fmt.GESPERRT}).")
+        saetze.append("Ein Stadtteilwert ist" if len(gesperrt) == 1 else f"{len(gesperrt)} Stadtteilwerte sind")
+        saetze[-1] += f" zum Schutz kleiner Fallzahlen gesperrt ({fmt.GESPERRT})."
     saetze.append("Die Befunde beschreiben Stadtteile, nicht einzelne Kinder: Dass mehrere Befunde in einem "
                   "Stadtteil gehäuft auftreten, heißt nicht, dass sie dieselben Kinder betreffen.")
     return saetze
