@@ -250,12 +250,10 @@ def test_demodaten_permutiert_klassen_folgen_den_stadtteilen():
 
 
 def test_regeldatei_aus_datenordner_oder_projekt(tmp_path, monkeypatch):
-    from helpers.regeln import eigene_regeln, regeldatei
+    from helpers.regeln import regeldatei
 
     monkeypatch.setenv("SOZIALBERICHT_ROOT", str(REPO))
     assert regeldatei(tmp_path, "sozialindex.yml") == REPO / "data" / "regeln" / "sozialindex.yml"
-    assert not eigene_regeln(tmp_path, regeldatei(tmp_path, "sozialindex.yml"))
     (tmp_path / "regeln").mkdir()
     (tmp_path / "regeln" / "sozialindex.yml").write_text("x: 1\n", encoding="utf-8")
     assert regeldatei(tmp_path, "sozialindex.yml") == tmp_path / "regeln" / "sozialindex.yml"
-    assert eigene_regeln(tmp_path, regeldatei(tmp_path, "sozialindex.yml"))

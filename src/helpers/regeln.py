@@ -15,12 +15,3 @@ def regeldatei(ordner: str | Path, name: str) -> Path:
 
     eigene = Path(ordner) / "regeln" / name
     return eigene if eigene.exists() else repo_root() / "data" / "regeln" / name
-
-
-def eigene_regeln(ordner: str | Path, pfad: str | Path) -> bool:
-    """True if ``pfad`` belongs to the data folder (its rules must then fit its catalog)."""
-    try:
-        Path(pfad).resolve().relative_to((Path(ordner) / "regeln").resolve())
-        return True
-    except ValueError:
-        return False
