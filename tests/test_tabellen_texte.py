@@ -103,9 +103,24 @@ def test_auffaelligkeiten_grammar_singular_and_plural():
     tab = tabellen.vergleich(_ind(werte, werte, stadt=(10.0, 10.0)), "q", 2018)
     text = " ".join(texte.auffaelligkeiten(tab, "Quote", "%"))
     assert "F liegt deutlich über dem Wert der Gesamtstadt" in text
-    assert "A liegt deutlich darunter" in text
+    assert "A liegt deutlich unter dem Wert der Gesamtstadt" in text
 
 
 def test_quellen_line_deduplicates():
     kat = pd.DataFrame({"id": ["a", "b"], "quelle": ["Jobcenter; Melderegister", "Melderegister"]})
     assert texte.quellen(kat, ["a", "b"]) == "Quelle: Jobcenter; Melderegister."
+
+
+def test_auffaelligkeiten_counts_instead_of_naming_a_majority():
+    # two big districts with low values pull the city down; four small ones lie far above
+    werte = {"A": 2.0, "B": 2.0, "C": 20.0, "D": 20.0, "E": 20.0}
+    tab = tabellen.vergleich(_ind(werte, werte, stadt=(5.0, 5.0)), "q", 2018)
+    text = " ".join(texte.auffaelligkeiten(tab, "Quote", "%"))
+    assert "3 von 5 Stadtteilen liegen über dem Wert der Gesamtstadt" in text
+
+
+def test_household_size_has_two_decimals():
+    from helpers import format as fmt
+
+    assert fmt.wert(2.04, "Personen je Haushalt") == "2,04 Personen je Haushalt"
+    assert fmt.wert(12, "Kinder") == "12"

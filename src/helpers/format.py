@@ -58,9 +58,15 @@ def punkte(x, einheit: str = "%", stellen: int = 1) -> str:
     return f"{vorzeichen(x, stellen)} {suffix}".rstrip()
 
 
+ZAEHLEINHEITEN = ("Personen", "Fälle", "Anzahl", "Kinder", "Haushalte", "Plätze", "Wohnungen",
+                  "Schüler/innen", "Bedarfsgemeinschaften", "")
+
+
 def stellen_fuer(einheit: str) -> int:
-    """Default number of decimals for an indicator unit."""
-    return 0 if einheit in ("Personen", "Fälle", "Anzahl", "") else 1
+    """Default number of decimals for an indicator unit (counts 0, averages per household 2)."""
+    if einheit in ZAEHLEINHEITEN:
+        return 0
+    return 2 if "je Haushalt" in einheit else 1
 
 
 def wert(x, einheit: str = "", stellen: int | None = None) -> str:
@@ -69,7 +75,7 @@ def wert(x, einheit: str = "", stellen: int | None = None) -> str:
         return FEHLT
     stellen = stellen_fuer(einheit) if stellen is None else stellen
     text = zahl(x, stellen)
-    if not einheit or einheit in ("Personen", "Fälle", "Anzahl"):
+    if einheit in ZAEHLEINHEITEN:
         return text
     return f"{text} {einheit}"
 

@@ -68,20 +68,16 @@ def auffaelligkeiten(
     if len(t) >= 3 and sd > 0:
         ueber = t[t["differenz"] > schwelle_sd * sd]["stadtteil"].tolist()
         unter = t[t["differenz"] < -schwelle_sd * sd]["stadtteil"].tolist()
-        teile = []
-        if ueber:
-            teile.append(f"{fmt.aufzaehlung(ueber)} {'liegt' if len(ueber) == 1 else 'liegen'} "
-                         "deutlich über dem Wert der Gesamtstadt")
-        if unter:
-            teile.append(f"{fmt.aufzaehlung(unter)} {'liegt' if len(unter) == 1 else 'liegen'} "
-                         "deutlich darunter" if ueber else
-                         f"{fmt.aufzaehlung(unter)} {'liegt' if len(unter) == 1 else 'liegen'} "
-                         "deutlich unter dem Wert der Gesamtstadt")
+        teile = [_abweichung_satzteil(namen, richtung, len(t), erstes=not teile_davor)
+                 for teile_davor, (namen, richtung) in enumerate(((ueber, "über"), (unter, "unter"))) if namen]
+        teile = [t_ for t_ in teile if t_]
         if teile:
             saetze.append(
                 "; ".join(teile)
-                + f" (Abstand von mehr als {fmt.zahl(schwelle_sd, 1 if schwelle_sd % 1 else 0)} "
-                "Standardabweichung der Stadtteilwerte)."
+                + " (Abstand zur Gesamtstadt größer als "
+                + ("eine Standardabweichung" if schwelle_sd == 1 else
+                   f"{fmt.zahl(schwelle_sd, 1 if schwelle_sd % 1 else 0)} Standardabweichungen")
+                + " der Stadtteilwerte)."
             )
         else:
             saetze.append("Kein Stadtteil weicht um mehr als eine Standardabweichung vom Wert der Gesamtstadt ab.")
@@ -95,6 +91,20 @@ def auffaelligkeiten(
                 f"({fmt.punkte(groesste['veraenderung'], einheit, stellen)})."
             )
     return saetze
+
+
+def _abweichung_satzteil(namen: list[str], richtung: str, n: int, erstes: bool) -> str:
+    """"Hervest liegt deutlich über …" – or a count when most districts deviate the same way.
+
+    When big districts pull the city value to one side, most small ones can lie on the
+    other side; naming eight districts as "deutlich" would then mislead.
+    """
+    verb = "liegt" if len(namen) == 1 else "liegen"
+    wo = "über" if richtung == "über" else "unter"
+    if len(namen) > n / 2:
+        return (f"{len(namen)} von {n} Stadtteilen liegen {wo} dem Wert der Gesamtstadt, "
+                "der stark von den großen Stadtteilen geprägt ist")
+    return f"{fmt.aufzaehlung(namen)} {verb} deutlich {wo} dem Wert der Gesamtstadt"
 
 
 def veraenderungen(ind: pd.DataFrame, indikator: str, jahr: int, vergleich_jahr: int) -> pd.DataFrame:
