@@ -242,12 +242,13 @@ def regel_datei(ordner: Path, name: str) -> Path | None:
     folder that brings its own ``indikatoren.yml`` but no rules (None instead of an error).
     """
     from helpers.daten.ordner import KATALOG
-    from helpers.regeln import eigene_regeln, regeldatei
+    from helpers.regeln import regeldatei
 
     pfad = regeldatei(ordner, name)
     if not pfad.is_file():
         return None
-    if not eigene_regeln(ordner, pfad) and (Path(ordner) / KATALOG).is_file():
+    eigen = pfad.resolve().parent == (Path(ordner) / "regeln").resolve()
+    if not eigen and (Path(ordner) / KATALOG).is_file():
         return None
     return pfad
 
