@@ -100,7 +100,7 @@ def page_html(
 
 
 def _title_block(book: Book) -> str:
-    lines = [f'<header class="titelblock">', f'<p class="titel">{escape(book.title)}</p>']
+    lines = ['<header class="titelblock">', f'<p class="titel">{escape(book.title)}</p>']
     if book.subtitle:
         lines.append(f'<p class="untertitel">{escape(book.subtitle)}</p>')
     if book.authors:

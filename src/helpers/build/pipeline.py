@@ -35,7 +35,12 @@ def find_root(start: Path | None = None) -> Path:
 
 def notebook_env(root: Path, downloads: Path) -> dict[str, str]:
     """Environment for notebook kernels (see CONTEXT: SOZIALBERICHT_*)."""
-    env = {"SOZIALBERICHT_ROOT": str(root), "SOZIALBERICHT_AUSGABE": str(downloads)}
+    env = {
+        "SOZIALBERICHT_ROOT": str(root),
+        "SOZIALBERICHT_AUSGABE": str(downloads),
+        # Figures must come back as PNG outputs, even if the caller set MPLBACKEND=Agg (as CI often does).
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
     # String hashing is randomised per process; fix it so set/dict orders repeat across builds.
     env.setdefault("PYTHONHASHSEED", os.environ.get("PYTHONHASHSEED", "0"))
     return env
