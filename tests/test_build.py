@@ -7,6 +7,7 @@ sentence) that needs no project data. The test marked ``slow`` builds the real b
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -223,6 +224,48 @@ def test_pages_at_quarto_paths_with_navigation_and_search(built):
     assert zwei.index("Teil I Grundlagen") < zwei.index("Teil II Ergebnisse") < zwei.index("Anhang A")
     assert "suchindex.js" in zwei and (out / "search.json").is_file()
     assert "Zusammen zählen die drei Bezirke" in (out / "search.json").read_text(encoding="utf-8")
+
+
+SEARCH_STUB = r"""
+// Minimal DOM stub: runs the book's search scripts and prints the hrefs found for a query.
+const fs = require("fs"), vm = require("vm");
+const [indexJs, sucheJs, root, query] = process.argv.slice(2);
+function el(tag) {
+  return { tag, children: [], listeners: {}, attrs: {}, textContent: "", className: "", href: "",
+    set innerHTML(v) { this.children = []; }, appendChild(c) { this.children.push(c); return c; },
+    addEventListener(t, f) { this.listeners[t] = f; }, getAttribute(k) { return this.attrs[k]; },
+    querySelector(sel) { const all = []; const walk = n => { if (n.tag === "a") all.push(n); n.children.forEach(walk); }; walk(this); return all[0] || null; } };
+}
+const feld = el("input"), liste = el("div"), body = el("body");
+body.attrs["data-root"] = root;
+const window = {};
+const document = { body, getElementById: id => ({ suchfeld: feld, suchergebnisse: liste })[id] || null,
+  createElement: el };
+const ctx = vm.createContext({ window, document });
+vm.runInContext(fs.readFileSync(indexJs, "utf8"), ctx);
+vm.runInContext(fs.readFileSync(sucheJs, "utf8"), ctx);
+feld.value = query;
+feld.listeners.input();
+const links = []; const walk = n => { if (n.tag === "a") links.push(n.href); n.children.forEach(walk); }; walk(liste);
+console.log(JSON.stringify(links));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node.js fehlt (nur für diesen Test der Such-Skripte)")
+def test_offline_search_finds_sections(built, tmp_path):
+    """Runs suchindex.js + suche.js in node with a tiny DOM stand-in, as the browser would."""
+    _, out, _ = built
+    stub = tmp_path / "stub.js"
+    stub.write_text(SEARCH_STUB, encoding="utf-8")
+
+    def search(page_root: str, query: str) -> list[str]:
+        result = subprocess.run(["node", str(stub), str(out / "site_libs/suchindex.js"), str(out / "site_libs/suche.js"),
+                                 page_root, query], capture_output=True, text=True, check=True)
+        return json.loads(result.stdout)
+
+    assert search("../", "bezirke zusammen") == ["../kapitel/zwei.html#sec-zwei"]
+    assert search("", "Methoden")[0] == "anhang/methoden.html#sec-methoden"
+    assert search("", "gibtesnirgends") == []
 
 
 def test_numbers_and_references_in_german(built):
