@@ -25,7 +25,8 @@ from helpers import grafik
 KARTE_ABWEICHUNG = "RdBu_r"
 KLASSEN_FARBEN = {"hoch": "#0072B2", "mittel": "#B8B8B8", "niedrig": "#E69F00", "sehr niedrig": "#D55E00",
                   "keine Angabe": "#FFFFFF"}
-STATUS_FARBEN = {"erreicht": "#009E73", "auf Kurs": "#0072B2", "nicht auf Kurs": "#D55E00",
+STATUS_FARBEN = {"erreicht": "#009E73", "auf Kurs": "#0072B2", "knapp hinter dem Pfad": "#E69F00",
+                 "nicht auf Kurs": "#D55E00",
                  "Ausgangsjahr": "#B8B8B8", "keine Angabe": "#FFFFFF"}
 
 
@@ -99,9 +100,8 @@ def status_dynamik(index: pd.DataFrame, status_klassen: Sequence[Mapping], dynam
     fig, ax = plt.subplots(figsize=(7.0, 5.0))
     ax.scatter(t["index"], t["dynamik_index"], s=40, color=[KLASSEN_FARBEN.get(k, "#7F7F7F") for k in t["klasse"]],
                edgecolor="#333333", linewidth=0.6, zorder=3)
-    for _, r in t.iterrows():
-        ax.annotate(r["stadtteil"], (r["index"], r["dynamik_index"]), xytext=(5, 3), textcoords="offset points",
-                    fontsize=8)
+    beschriften_ohne_ueberlappung(ax, t["index"].to_numpy(float), t["dynamik_index"].to_numpy(float),
+                                  t["stadtteil"].tolist())
     for k in status_klassen[:-1]:
         ax.axvline(k["bis"], color="#777777", linestyle=":", linewidth=1)
     for k in dynamik_klassen[:-1]:
@@ -178,6 +178,41 @@ def korrelations_heatmap(k: pd.DataFrame, zeilen: Sequence[str], spalten: Sequen
     return fig
 
 
+def beschriften_ohne_ueberlappung(ax, x, y, namen, schrift: float = 8) -> None:
+    """Label points; a label that would overlap an earlier one moves down line by line.
+
+    Approximate (label size estimated from the text length), deterministic, no extra packages.
+    """
+    ax.figure.canvas.draw()  # fixes the data → pixel transform
+    belegt: list[tuple[float, float, float, float]] = []
+    hoehe = schrift * 1.5
+    reihenfolge = np.argsort(-np.nan_to_num(np.asarray(y, float), nan=-np.inf), kind="stable")
+    for i in reihenfolge:
+        xi, yi, n = x[i], y[i], str(namen[i])
+        if np.isnan(xi) or np.isnan(yi):
+            continue
+        px, py = ax.transData.transform((xi, yi))
+        breite = 0.62 * schrift * len(n) * ax.figure.dpi / 72
+        h = hoehe * ax.figure.dpi / 72
+        dy = 3.0
+        for _ in range(12):
+            box = (px + 4, py + dy * ax.figure.dpi / 72, px + 4 + breite, py + dy * ax.figure.dpi / 72 + h)
+            if not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in belegt):
+                break
+            dy -= hoehe
+        belegt.append(box)
+        ax.annotate(n, (xi, yi), xytext=(4, dy), textcoords="offset points", fontsize=schrift,
+                    arrowprops=dict(arrowstyle="-", color="#999999", lw=0.5) if dy < 0 else None)
+
+
+def _ganze_schritte(ax, achse: str = "y") -> None:
+    """Ticks in steps of 1, 2 or 5 (× 10^k), so that German labels need no hidden decimals."""
+    from matplotlib.ticker import MaxNLocator
+
+    loc = MaxNLocator(nbins=6, steps=[1, 2, 5, 10])
+    (ax.yaxis if achse == "y" else ax.xaxis).set_major_locator(loc)
+
+
 def _streu(ax, x, y, namen, fit, xlabel, ylabel, beschriften=True, schrift=8):
     if fit is not None:
         band = fit["band"]
@@ -188,12 +223,12 @@ def _streu(ax, x, y, namen, fit, xlabel, ylabel, beschriften=True, schrift=8):
                 fontsize=7, color=grafik.FARBE_TEXT)
     ax.scatter(x, y, s=26, color=grafik.FARBE_STADT, zorder=3)
     if beschriften:
-        for xi, yi, n in zip(x, y, namen):
-            if not (np.isnan(xi) or np.isnan(yi)):
-                ax.annotate(n, (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=schrift)
+        beschriften_ohne_ueberlappung(ax, x, y, namen, schrift)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="both")
+    _ganze_schritte(ax, "x")
+    _ganze_schritte(ax, "y")
     grafik.deutsche_achse(ax, "xy")
 
 
@@ -291,6 +326,7 @@ def ziel_verlaeufe(verlaeufe: Sequence[tuple[str, str, Mapping, str]], spalten: 
         ax.set_ylabel(einheit, fontsize=8)
         ax.tick_params(labelsize=7.5)
         ax.grid(True, axis="y")
+        _ganze_schritte(ax, "y")
         grafik.deutsche_achse(ax, "y")
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
@@ -316,7 +352,8 @@ def ziel_stadtteile(bewertung: pd.DataFrame, einheit: str):
     ax.set_xlabel(einheit)
     grafik.deutsche_achse(ax, "x")
     handles = ax.get_legend_handles_labels()[0]
-    handles += [Patch(color=STATUS_FARBEN[s], label=s) for s in ("erreicht", "auf Kurs", "nicht auf Kurs")]
+    handles += [Patch(color=STATUS_FARBEN[s], label=s)
+                for s in ("erreicht", "auf Kurs", "knapp hinter dem Pfad", "nicht auf Kurs") if s in set(t["status"])]
     ax.legend(handles=handles, fontsize=7.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
     return fig

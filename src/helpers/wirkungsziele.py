@@ -20,12 +20,12 @@ target (zieljahr) and d = +1 if higher is better, −1 if lower is better (catal
 ``richtung``):
 
 - ``erreicht``: the latest value is at or beyond the target (target ≠ baseline);
-- ``auf Kurs``: d × (latest − path value) ≥ −toleranz;
-  ``toleranz`` is a number in the indicator's unit or ``zufall``: 1,96 binomial
-  standard errors of the latest value, sqrt(p (1 − p) / nenner) × faktor, for shares
-  (faktor 100 or 1000), so that a small district is not called off track because of a
-  few cases more or less;
-- ``nicht auf Kurs``: otherwise;
+- ``auf Kurs``: d × (latest − path value) ≥ 0;
+- ``knapp hinter dem Pfad``: behind the path, but by no more than ``toleranz`` – a
+  number in the indicator's unit or ``zufall``: 1,96 binomial standard errors of the
+  latest value, sqrt(p (1 − p) / nenner) × faktor, for shares (faktor 100 or 1000), so
+  that a small district is not called off track because of a few cases more or less;
+- ``nicht auf Kurs``: further behind;
 - ``Ausgangsjahr``: no year after the baseline in the data yet; ``keine Angabe``: the
   baseline or every later value of this unit is missing (suppressed).
 
@@ -142,7 +142,10 @@ def status(basis: float, ziel: float, aktuell: float, pfad: float, d: float,
         return "Ausgangsjahr"
     if not np.isclose(ziel, basis) and d * (aktuell - ziel) >= 0:
         return "erreicht"
-    return "auf Kurs" if d * (aktuell - pfad) >= -toleranz else "nicht auf Kurs"
+    vorsprung = d * (aktuell - pfad)
+    if vorsprung >= 0:
+        return "auf Kurs"
+    return "knapp hinter dem Pfad" if vorsprung >= -toleranz else "nicht auf Kurs"
 
 
 def zufallsband(wert: float, nenner: float, faktor: float, z: float = 1.96) -> float:
@@ -269,7 +272,7 @@ def verlauf(indikatoren: pd.DataFrame, bewertung: pd.DataFrame, ziel: str, stadt
     }
 
 
-STATUS = ["erreicht", "auf Kurs", "nicht auf Kurs", "Ausgangsjahr", "keine Angabe"]
+STATUS = ["erreicht", "auf Kurs", "knapp hinter dem Pfad", "nicht auf Kurs", "Ausgangsjahr", "keine Angabe"]
 
 
 def zusammenfassung(bewertung: pd.DataFrame) -> pd.DataFrame:
@@ -342,7 +345,8 @@ def befund(bewertung: pd.DataFrame) -> list[str]:
                               "hier braucht es eine Trendwende.")
         return saetze
     anz = bewertung.groupby("status").size()
-    teile = [f"{int(anz[s])}-mal „{s}“" for s in ("erreicht", "auf Kurs", "nicht auf Kurs") if s in anz]
+    teile = [f"{int(anz[s])}-mal „{s}“" for s in ("erreicht", "auf Kurs", "knapp hinter dem Pfad", "nicht auf Kurs")
+             if s in anz]
     saetze.append(f"Zum neuesten Datenstand lautet der Status in den vorliegenden Daten {fmt.aufzaehlung(teile)} "
                   f"(über {bewertung['ziel'].nunique()} Ziele und alle bewerteten Einheiten).")
     nicht = stadt.loc[stadt["status"] == "nicht auf Kurs", "titel"].tolist()
