@@ -43,7 +43,7 @@ W13 = {"Nord": (10, 100), "Mitte": (20, 100), "Süd": (20, 200)}
 def test_befund_names_city_value_change_and_extremes():
     text = monitoring.befund(_ctx(W18, W13), "q")
     # city value from summed counts: 56/400 = 14 %, not the mean of rates (16 %)
-    assert "In Musterstadt lag der Wert am 31.12.2018 bei 14,0 %" in text
+    assert "In Musterstadt betrug der Wert am 31.12.2018 14,0 %" in text
     assert "31.12.2013: 12,5 %" in text and "+1,5 Pp." in text
     assert "Den höchsten Wert für „Quote“ hat Mitte mit 30,0 %" in text
     assert "Am stärksten verändert hat sich der Wert in Mitte (+10,0 Pp.)" in text

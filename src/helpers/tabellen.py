@@ -139,9 +139,12 @@ def kennzahlen_markdown(tab: pd.DataFrame, jahr: int, vergleich_jahr: int | None
 
 
 def trendreihen(ind: pd.DataFrame, indikator: str) -> pd.DataFrame:
-    """Published values of one indicator over all years (``stadtteil``, ``jahr``, ``wert``)."""
+    """Values of one indicator over all years (``stadtteil``, ``jahr``, ``wert``).
+
+    Suppressed years stay in as NaN, so lines break there instead of bridging them.
+    """
     r = reihe(ind, indikator)
-    return r.loc[~r["gesperrt"], ["stadtteil", "jahr", "wert"]].reset_index(drop=True)
+    return r[["stadtteil", "jahr", "wert"]].reset_index(drop=True)
 
 
 def abweichendste(tab: pd.DataFrame, n: int = 3) -> list[str]:

@@ -30,8 +30,9 @@ def datenhinweis(bericht) -> str:
 
 def wert_satz(titel: str, einheit: str, stadt: str, jahr: int, wert: float,
               vergleich_jahr: int | None = None, wert_vorher: float = np.nan) -> str:
-    """``"„SGB-II-Quote“: In Dorsten lag der Wert am 31.12.2018 bei 11,2 % (31.12.2013: …)."``"""
-    satz = f"„{titel}“: In {stadt} lag der Wert am {fmt.stichtag(jahr)} bei {fmt.wert(wert, einheit)}"
+    """``"„SGB-II-Quote“: In Dorsten betrug der Wert am 31.12.2018 11,2 % (31.12.2013: …)."``"""
+    # "betrug" keeps the unit in the nominative ("36,0 Plätze je 100", not "bei … Plätze")
+    satz = f"„{titel}“: In {stadt} betrug der Wert am {fmt.stichtag(jahr)} {fmt.wert(wert, einheit)}"
     if vergleich_jahr and not np.isnan(wert_vorher):
         diff = wert - wert_vorher
         satz += (f" ({fmt.stichtag(vergleich_jahr)}: {fmt.wert(wert_vorher, einheit)}; "
