@@ -61,18 +61,23 @@ def deutsch(x, _pos=None, stellen: int = 0) -> str:
     return fmt.zahl(x, stellen)
 
 
+def noetige_stellen(werte, hoechstens: int = 3) -> int:
+    """The fewest decimals that show every value exactly (up to ``hoechstens``)."""
+    for n in range(hoechstens + 1):
+        if all(abs(w * 10**n - round(w * 10**n)) < 1e-6 for w in werte):
+            return n
+    return hoechstens
+
+
 def deutsche_achse(ax, achse: str = "y", stellen: int | None = None) -> None:
     """German tick labels on one axis (``"x"``, ``"y"`` or ``"xy"``)."""
 
     def formatter(axis):
         if stellen is not None:
             return FuncFormatter(lambda x, p: fmt.zahl(x, stellen))
-        # as many decimals as the tick spacing needs
+        # as many decimals as the tick values need (2,5-steps need one, 0,25-steps two)
         def f(x, p):
-            locs = axis.get_majorticklocs()
-            step = np.min(np.diff(locs)) if len(locs) > 1 else 1
-            n = 0 if step >= 1 else min(3, int(np.ceil(-np.log10(step))))
-            return fmt.zahl(x, n)
+            return fmt.zahl(x, noetige_stellen(axis.get_majorticklocs()))
 
         return FuncFormatter(f)
 
