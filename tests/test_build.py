@@ -31,6 +31,7 @@ from helpers.build.pipeline import staging
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "buchtest"
 LEFTOVERS = ["{{<", "?@", "@fig-", "@tbl-"]
+FIXED_TIME = {"SOURCE_DATE_EPOCH": "1700000000"}  # the fixture copy has no git history to date it
 
 
 # --- running the build ------------------------------------------------------------------------
@@ -61,7 +62,7 @@ def copy_fixture(target: Path) -> Path:
 def built(tmp_path_factory):
     """The fixture book built once with the Python engine: ``(root, output folder, result)``."""
     root = copy_fixture(tmp_path_factory.mktemp("buch") / "buchtest")
-    result = run_build(root, "--engine", "python", "--output", str(root / "ausgabe"))
+    result = run_build(root, "--engine", "python", "--output", str(root / "ausgabe"), env=FIXED_TIME)
     assert result.returncode == 0, result.stderr
     return root, root / "ausgabe", result
 
@@ -302,6 +303,14 @@ def test_progress_and_summary(built):
     for step in ("HTML", "DOCX", "PDF"):
         assert re.search(rf"\[\s*[\d,]+ s\] {step}", result.stderr), result.stderr
     assert "Fertig in" in result.stdout and "testbuch.pdf" in result.stdout and "KB" in result.stdout
+
+
+def test_rebuild_is_byte_identical(built):
+    root, out, _ = built
+    again = root / "nochmal"
+    result = run_build(root, "--engine", "python", "--output", str(again), env=FIXED_TIME)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(again) == snapshot(out)
 
 
 def test_executed_copy_kept_in_cache_and_source_notebook_untouched(built):

@@ -6,8 +6,12 @@ Quarto, which drops part titles and says "Appendix" (see quarto-notes.md).
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import zipfile
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import docx
@@ -37,8 +41,39 @@ def write_docx(book: Book, chapters: list[Chapter], targets: Mapping[str, Target
     style_parts(document)
     style_callouts(document)
     update_fields_on_open(document)
+    stamp = source_time(book.root)
+    document.core_properties.created = document.core_properties.modified = stamp
     document.save(str(path))
+    fix_zip_times(path, stamp)
     return path
+
+
+def source_time(root: Path) -> datetime:
+    """When the sources were made: ``$SOURCE_DATE_EPOCH``, else the last commit, else now.
+
+    Used instead of the build time, so the same sources give a byte-identical DOCX.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        try:
+            epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True,
+                                   text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            epoch = ""
+    stamp = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return stamp.replace(microsecond=0, tzinfo=None)
+
+
+def fix_zip_times(path: Path, stamp: datetime) -> None:
+    """Give every member of the DOCX (a zip) the same timestamp; python-docx writes the current time."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            fixed = zipfile.ZipInfo(info.filename, date_time=max(stamp, datetime(1980, 1, 1)).timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
 
 
 def update_fields_on_open(document) -> None:
