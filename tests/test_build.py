@@ -382,6 +382,18 @@ def test_unresolved_references_of_all_chapters_reported_together(tmp_path, monke
     assert '<a href="a.html#sec-a">Kapitel 1</a>' in (root / "_book/k/b.html").read_text(encoding="utf-8")
 
 
+def test_bad_data_stops_before_any_notebook_runs(tmp_path, monkeypatch, capsys):
+    """helpers.daten's DatenFehler report is shown as it is, without a traceback."""
+    root = copy_fixture(tmp_path / "buchtest")
+    (tmp_path / "leer").mkdir()
+    monkeypatch.setenv("SOZIALBERICHT_DATEN", str(tmp_path / "leer"))
+    code, _, err = build_here(root, monkeypatch, capsys, "--engine", "python")
+    assert code == 1
+    assert "sind fehlerhaft" in err and "bestand/" in err
+    assert "Notebook" not in err and "Traceback" not in err
+    assert not (root / "_book").exists() and not list(root.glob("_book.tmp*"))
+
+
 def test_single_notebook_mode_reports_labels(tmp_path, monkeypatch, capsys):
     root = copy_fixture(tmp_path / "buchtest")
     code, _, err = build_here(root, monkeypatch, capsys, "--notebook", "beispiel")
