@@ -36,6 +36,9 @@ def notebook():
              new_output("stream", name="stdout", text="In Dorsten lebten **74.000** Menschen.\n"),
              new_output("stream", name="stderr", text="Warnung, die nicht ins Buch gehört\n")),
         cell("#| label: fig-leer\nplot()"),
+        cell("#| label: tbl-dataframe\ndf",
+             new_output("execute_result", data={"text/html": "<table></table>", "text/plain": "   a\n0  1"},
+                        execution_count=5)),
         cell("#| label: txt-leer\n#| output: asis\nx = 1"),
     ])
 
@@ -94,7 +97,8 @@ def test_unknown_notebook_is_an_error():
         resolve("{{< embed ../../notebooks/andere.ipynb#fig-bev >}}")
 
 
-@pytest.mark.parametrize("label, hint", [("fig-leer", "keine Abbildung"), ("txt-leer", "nichts ausgegeben")])
+@pytest.mark.parametrize("label, hint", [("fig-leer", "keine Abbildung"), ("txt-leer", "nichts ausgegeben"),
+                                         ("tbl-dataframe", "IPython.display.Markdown")])
 def test_cell_without_output_is_an_error(label, hint):
     with pytest.raises(BuildError) as err:
         resolve(f"{{{{< embed ../../notebooks/demo.ipynb#{label} >}}}}")

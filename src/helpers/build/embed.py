@@ -140,6 +140,9 @@ def render_cell(cell, label: str, write_png: Callable[[bytes], str]) -> str:
         return figure_markdown(label, src, options)
     if markdown is not None:
         return table_markdown(label, _text(markdown), options)
+    if label.startswith("tbl-"):
+        raise BuildError("die Zelle hat keine Markdown-Ausgabe. Tabellen werden als "
+                         "IPython.display.Markdown(tabelle) ausgegeben (z. B. mit helpers.format.markdown_tabelle).")
     if images:
         src = write_png(base64.b64decode(_text(images[0])))
         return f"![]({src}){{alt=\"{quote_attribute(_one_line(options.get('fig-alt', '')))}\"}}"
