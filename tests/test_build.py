@@ -404,76 +404,74 @@ def test_single_notebook_mode_reports_labels(tmp_path, monkeypatch, capsys):
     assert (root / ".cache/notebooks/notebooks/beispiel.ipynb").is_file()
 
 
-def test_quarto_engine_runs_quarto_render_with_venv_first_on_path(tmp_path, monkeypatch, capsys):
-    """A stand-in ``quarto`` records how it was called and writes the three outputs."""
+FAKE_QUARTO = r"""#!{python}
+# Stands in for quarto 1.9 in the tests: runs the project's pre-render and post-render
+# commands through the shell as Quarto does, and writes a DOCX the way Quarto does
+# (no part titles, "Appendix A — …", see quarto-notes.md).
+import json, os, pathlib, subprocess, sys
+import yaml
+from helpers.build import pandoc
+
+args = sys.argv[1:]
+out = args[args.index("--output-dir") + 1]
+project = yaml.safe_load(pathlib.Path("_quarto.yml").read_text(encoding="utf-8"))["project"]
+env = {{**os.environ, "QUARTO_PROJECT_OUTPUT_DIR": out, "QUARTO_PROJECT_RENDER_ALL": "1"}}
+subprocess.run(project["pre-render"], shell=True, check=True, env=env)
+executed = any(c.get("outputs") for c in json.loads(pathlib.Path("notebooks/beispiel.ipynb").read_text())["cells"])
+pathlib.Path({log!r}).write_text(repr((args, os.environ["PATH"].split(os.pathsep)[0],
+                                      os.environ["SOZIALBERICHT_AUSGABE"], executed)))
+pathlib.Path(out).mkdir(parents=True, exist_ok=True)
+for name in ("index.html", "testbuch.pdf"):
+    (pathlib.Path(out) / name).write_text("quarto")
+docx = ("# Vorwort\n\nText.\n\n# 1 Erstes Kapitel\n\nText.\n\n# 2 Zweites Kapitel\n\n"
+        "# 3 Drittes Kapitel\n\n# Appendix A — Methoden\n\nSiehe Appendix A.\n")
+pandoc.run(docx, ["--to", "docx", "--output", str(pathlib.Path(out) / "testbuch.docx")], what="quarto")
+subprocess.run(project["post-render"], shell=True, check=True, env=env)
+"""
+
+
+def test_quarto_engine_with_pre_and_post_render(tmp_path, monkeypatch, capsys):
+    """``--engine auto`` with quarto on PATH: quarto render into a temporary folder, venv first on PATH,
+    notebooks executed before and restored after, DOCX fixed, result swapped into _book/."""
     root = copy_fixture(tmp_path / "buchtest")
-    bin_dir = tmp_path / "bin"
+    original = (root / "notebooks/beispiel.ipynb").read_bytes()
+    (root / ".cache/ausgabe/daten").mkdir(parents=True)
+    (root / ".cache/ausgabe/daten/alt.csv").write_text("veraltet", encoding="utf-8")
+    bin_dir, log = tmp_path / "bin", tmp_path / "quarto.log"
     bin_dir.mkdir()
-    log = tmp_path / "quarto.log"
     fake = bin_dir / "quarto"
-    fake.write_text(f"""#!{sys.executable}
-import os, sys, pathlib
-out = pathlib.Path(sys.argv[sys.argv.index("--output-dir") + 1])
-pathlib.Path({str(log)!r}).write_text(repr((sys.argv[1:], os.environ["PATH"].split(os.pathsep)[0],
-                                            os.environ["SOZIALBERICHT_AUSGABE"])))
-out.mkdir(parents=True, exist_ok=True)
-for name in ("index.html", "testbuch.pdf", "testbuch.docx"):
-    (out / name).write_text("quarto")
-""", encoding="utf-8")
+    fake.write_text(FAKE_QUARTO.format(python=sys.executable, log=str(log)), encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    code, _, err = build_here(root, monkeypatch, capsys)
+
+    code, out, err = build_here(root, monkeypatch, capsys)
+
     assert code == 0, err
-    args, first_on_path, downloads = eval(log.read_text())  # noqa: S307 - written above
-    assert args[0] == "render" and args[1] == "--output-dir" and args[2].startswith("_book.tmp-")
-    assert Path(first_on_path) == Path(sys.executable).parent
+    args, first_on_path, downloads, executed = eval(log.read_text())  # noqa: S307 - written above
+    assert args[:2] == ["render", "--output-dir"] and args[2].startswith("_book.tmp-")
+    assert Path(first_on_path) == Path(sys.executable).parent  # so `python -m helpers.execute` is the venv's
     assert Path(downloads) == root / ".cache/ausgabe/daten"
+    assert executed  # pre-render ran the notebook in place before "rendering"
+    assert (root / "notebooks/beispiel.ipynb").read_bytes() == original  # post-render put it back
+    assert not (root / "_book/daten/alt.csv").exists()  # stale downloads are not published
+    paragraphs = [p.text for p in docx.Document(str(root / "_book/testbuch.docx")).paragraphs]
+    assert paragraphs[paragraphs.index("Teil I Grundlagen") + 1] == "1 Erstes Kapitel"
+    assert paragraphs[paragraphs.index("Teil II Ergebnisse") + 1] == "3 Drittes Kapitel"
+    assert paragraphs[paragraphs.index("Anhang") + 1] == "Anhang A — Methoden"
+    assert "Siehe Anhang A." in paragraphs and not any("Appendix" in p for p in paragraphs)
     assert (root / "_book/testbuch.pdf").read_text() == "quarto"
     assert not list(root.glob("_book.tmp*"))
+    assert "testbuch.docx" in out
 
 
-def run_step(module: str, root: Path, monkeypatch, capsys, env: dict | None = None) -> tuple[int, str]:
-    """``python -m helpers.execute`` / ``helpers.postrender`` as Quarto runs them (cwd = project), in process."""
+def run_step(module: str, root: Path, monkeypatch, capsys) -> tuple[int, str]:
+    """``python -m helpers.execute`` as Quarto runs it (cwd = project), in this process."""
     import importlib
 
     monkeypatch.chdir(root)
     monkeypatch.setenv("SOZIALBERICHT_ROOT", str(root))
     monkeypatch.delenv("SOZIALBERICHT_AUSGABE", raising=False)  # use the default folder
-    for key, value in (env or {}).items():
-        monkeypatch.setenv(key, value)
-    main = importlib.import_module(module).main
-    code = main([]) if module == "helpers.execute" else main()
-    return code, capsys.readouterr().err
-
-
-def test_pre_and_post_render_steps_for_quarto(tmp_path, monkeypatch, capsys):
-    """helpers.execute runs notebooks in place; helpers.postrender fixes a Quarto-like DOCX and restores them."""
-    root = copy_fixture(tmp_path / "buchtest")
-    original = (root / "notebooks/beispiel.ipynb").read_bytes()
-    code, err = run_step("helpers.execute", root, monkeypatch, capsys)
-    assert code == 0, err
-    notebook = root / "notebooks/beispiel.ipynb"
-    assert any(c.get("outputs") for c in nbformat.read(notebook, as_version=4).cells)
-
-    # What Quarto 1.9 writes: no part titles, "Appendix A — …" (quarto-notes.md).
-    out = root / "_book"
-    out.mkdir()
-    quarto_like = ("# Vorwort\n\nText.\n\n# 1 Erstes Kapitel\n\nText.\n\n# 2 Zweites Kapitel\n\n"
-                   "# 3 Drittes Kapitel\n\n# Appendix A — Methoden\n\nSiehe Appendix A.\n")
-    from helpers.build import pandoc
-    pandoc.run(quarto_like, ["--to", "docx", "--output", str(out / "testbuch.docx")], what="Test")
-    (root / ".cache/ausgabe/daten").mkdir(parents=True, exist_ok=True)
-    (root / ".cache/ausgabe/daten/indikatoren.csv").write_text("a;b\n", encoding="utf-8")
-
-    code, err = run_step("helpers.postrender", root, monkeypatch, capsys, {"QUARTO_PROJECT_OUTPUT_DIR": "_book"})
-    assert code == 0, err
-    paragraphs = [p.text for p in docx.Document(str(out / "testbuch.docx")).paragraphs]
-    assert paragraphs[paragraphs.index("Teil I Grundlagen") + 1] == "1 Erstes Kapitel"
-    assert paragraphs[paragraphs.index("Teil II Ergebnisse") + 1] == "3 Drittes Kapitel"
-    assert paragraphs[paragraphs.index("Anhang") + 1] == "Anhang A — Methoden"
-    assert "Siehe Anhang A." in paragraphs and not any("Appendix" in p for p in paragraphs)
-    assert (out / "daten/indikatoren.csv").is_file()
-    assert notebook.read_bytes() == original  # put back byte for byte
+    return importlib.import_module(module).main([]), capsys.readouterr().err
 
 
 def test_pre_render_failure_leaves_notebooks_unexecuted(tmp_path, monkeypatch, capsys):
