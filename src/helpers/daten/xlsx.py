@@ -15,7 +15,6 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
-import numpy as np
 import pandas as pd
 
 MAX_ZEILEN = 1_048_576 - 1  # Excel's limit minus the header row
