@@ -124,3 +124,9 @@ def test_household_size_has_two_decimals():
 
     assert fmt.wert(2.04, "Personen je Haushalt") == "2,04 Personen je Haushalt"
     assert fmt.wert(12, "Kinder") == "12"
+
+
+def test_stadtteil_liste_follows_the_data_folder():
+    text = texte.stadtteil_liste("Beispielstadt", ["Nord", "Süd", "Mitte", "West"])
+    assert text.startswith("Beispielstadt gliedert sich in vier Stadtteile:")
+    assert "- Nord\n- Süd\n- Mitte\n- West" in text

@@ -117,6 +117,13 @@ def veraenderungen(ind: pd.DataFrame, indikator: str, jahr: int, vergleich_jahr:
     return pd.DataFrame({"stadtteil": d.index, "veraenderung": d.to_numpy()})
 
 
+def stadtteil_liste(stadt: str, namen: list[str]) -> str:
+    """The districts of the data folder as a sentence and a list (order of stadtteile.csv)."""
+    anzahl = {2: "zwei", 3: "drei", 4: "vier", 5: "fünf", 6: "sechs", 7: "sieben", 8: "acht",
+              9: "neun", 10: "zehn", 11: "elf", 12: "zwölf"}.get(len(namen), fmt.zahl(len(namen)))
+    return f"{stadt} gliedert sich in {anzahl} Stadtteile:\n\n" + "\n".join(f"- {n}" for n in namen) + "\n"
+
+
 def absatz(saetze: list[str]) -> str:
     return " ".join(saetze)
 
