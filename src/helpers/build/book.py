@@ -9,6 +9,7 @@ references and links for their format.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -17,7 +18,7 @@ from helpers.build import callouts, crossref, shortcodes
 from helpers.build.config import Book, ChapterEntry, chapter_title, read_chapter
 from helpers.build.embed import find_embeds, resolve_embeds
 from helpers.build.errors import BuildError
-from helpers.build.markdown import Heading, headings
+from helpers.build.markdown import Heading, headings, map_prose
 
 # Figure paths in prepared Markdown start with this token; each format replaces it with
 # the path from its output file to the book's output folder.
@@ -166,9 +167,38 @@ def book_markdown(chapters: list[Chapter], targets: Mapping[str, crossref.Target
             blocks.append(part_markdown(part, fmt))
         body = crossref.resolve_refs(chapter.body, targets, lambda t: f"#{t.label}", chapter=chapter.entry.path)
         body = crossref.rewrite_chapter_links(body, chapter=chapter.entry.path, href=chapter_href)
+        body = root_file_links(body, chapter.entry.path)
         body = body.replace(f"{ROOT}/", "")
         blocks.append(callouts.render(shortcodes.render_pagebreaks(body, fmt), fmt))
     return "\n\n".join(b.strip("\n") for b in blocks) + "\n"
+
+
+# A link target that is a relative path, not a URL, anchor or chapter: "](../../daten/x.csv)".
+# Matched from "](" on, as ``crossref.QMD_LINK_RE``: the link text may hold inline code.
+FILE_LINK_RE = re.compile(r"\]\((?P<target>(?![A-Za-z][A-Za-z0-9+.-]*:|#|/)[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+
+
+def root_file_links(body: str, chapter: str) -> str:
+    """Links to files, relative to the chapter, made relative to the book root.
+
+    The DOCX and the PDF lie in the book's output folder, next to ``daten/``: a chapter's
+    ``../../daten/indikatoren.csv`` becomes ``daten/indikatoren.csv``, which opens the
+    download next to the file (and on the website, next to the published PDF).
+    """
+    base = PurePosixPath(chapter).parent
+
+    def replace(match: re.Match) -> str:
+        target = match.group("target")
+        if target.startswith(f"{ROOT}/") or target.endswith(".qmd") or ".qmd#" in target:
+            return match.group(0)
+        path, _, fragment = target.partition("#")
+        resolved = posixpath.normpath(posixpath.join(base.as_posix(), path))
+        if resolved.startswith("../") or resolved == "..":
+            return match.group(0)  # outside the book: leave it as written
+        new = resolved + (f"#{fragment}" if fragment else "")
+        return f"]({new}{match.group('title') or ''})"
+
+    return map_prose(body, lambda prose: FILE_LINK_RE.sub(replace, prose))
 
 
 def part_markdown(title: str, fmt: str) -> str:

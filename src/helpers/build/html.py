@@ -8,17 +8,21 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from helpers.build import pandoc
 from helpers.build.book import Chapter, page_markdown, relative_link, relative_root
 from helpers.build.config import Book
 from helpers.build.crossref import Target
 from helpers.build.markdown import plain_text
+from helpers.build.titelei import Titelei, titelei
 
 ASSETS = Path(__file__).parent / "assets"
 LIBS = "site_libs"
-PANDOC_ARGS = ["--to", "html5", "--section-divs", "--mathml", "--wrap=none", "--syntax-highlighting=none"]
+# --columns: pipe tables get no fixed column widths (from their dashes); the browser sizes them.
+PANDOC_ARGS = ["--to", "html5", "--section-divs", "--mathml", "--wrap=none", "--syntax-highlighting=none",
+               "--columns=100000"]
+ASSET_FILES = ("sozialbericht.css", "suche.js", "tabellen.js")
 
 
 def write_site(book: Book, chapters: list[Chapter], targets: Mapping[str, Target], out: Path, jobs: int = 4) -> list[Path]:
@@ -32,17 +36,18 @@ def write_site(book: Book, chapters: list[Chapter], targets: Mapping[str, Target
 
     pages: list[Path] = []
     search: list[dict] = []
+    lines = titelei(book.root)
     for index, (chapter, fragment) in enumerate(zip(chapters, fragments)):
         previous = chapters[index - 1] if index > 0 else None
         following = chapters[index + 1] if index + 1 < len(chapters) else None
         page = out / chapter.html_path
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(page_html(book, chapters, chapter, fragment, previous, following), encoding="utf-8")
+        page.write_text(page_html(book, chapters, chapter, fragment, previous, following, lines), encoding="utf-8")
         pages.append(page)
         search += search_entries(chapter, fragment)
 
     (out / LIBS).mkdir(parents=True, exist_ok=True)
-    for asset in ("sozialbericht.css", "suche.js"):
+    for asset in ASSET_FILES:
         shutil.copyfile(ASSETS / asset, out / LIBS / asset)
     index_json = json.dumps(search, ensure_ascii=False, indent=None)
     (out / "search.json").write_text(index_json, encoding="utf-8")
@@ -58,10 +63,11 @@ def page_html(
     fragment: str,
     previous: Chapter | None,
     following: Chapter | None,
+    lines: Titelei = Titelei(),
 ) -> str:
     """A complete page around the chapter's HTML fragment."""
     root = relative_root(chapter.html_path)
-    title_block = _title_block(book) if chapter.html_path == "index.html" else ""
+    title_block = _title_block(book, lines) if chapter.html_path == "index.html" else ""
     return f"""<!DOCTYPE html>
 <html lang="{escape(book.lang)}">
 <head>
@@ -71,12 +77,13 @@ def page_html(
 <link rel="stylesheet" href="{root}{LIBS}/sozialbericht.css">
 <script src="{root}{LIBS}/suchindex.js" defer></script>
 <script src="{root}{LIBS}/suche.js" defer></script>
+<script src="{root}{LIBS}/tabellen.js" defer></script>
 </head>
 <body data-root="{root}">
 <a class="sprungmarke" href="#inhalt">Zum Inhalt springen</a>
 <header class="kopfzeile">
 <a class="buchtitel" href="{root}index.html">{escape(book.title)}</a>
-<div class="suche" role="search">
+{top_links(chapters, chapter)}<div class="suche" role="search">
 <label for="suchfeld" class="nur-vorlesen">Im Bericht suchen</label>
 <input id="suchfeld" type="search" placeholder="Suchen …" autocomplete="off" aria-describedby="suchhinweis">
 <span id="suchhinweis" class="nur-vorlesen">Ergebnisse erscheinen unter dem Suchfeld.</span>
@@ -99,14 +106,31 @@ def page_html(
 """
 
 
-def _title_block(book: Book) -> str:
+def _title_block(book: Book, titel: Titelei = Titelei()) -> str:
     lines = ['<header class="titelblock">', f'<p class="titel">{escape(book.title)}</p>']
     if book.subtitle:
         lines.append(f'<p class="untertitel">{escape(book.subtitle)}</p>')
     if book.authors:
         lines.append(f'<p class="autor">{escape(", ".join(book.authors))}</p>')
+    if titel.stand:
+        lines.append(f'<p class="stand">{escape(titel.stand)}</p>')
     lines.append("</header>\n")
     return "\n".join(lines)
+
+
+# Chapters linked from the page header on every page (by file name), with their link text.
+TOP_LINKS = {"downloads": "Daten zum Herunterladen"}
+
+
+def top_links(chapters: list[Chapter], here: Chapter) -> str:
+    """Links in the page header, e.g. to the downloads chapter when the book has one."""
+    links = []
+    for stem, text in TOP_LINKS.items():
+        target = next((c for c in chapters if PurePosixPath(c.entry.path).stem == stem), None)
+        if target is not None:
+            current = ' aria-current="page"' if target is here else ""
+            links.append(f'<a href="{relative_link(here.html_path, target.html_path)}"{current}>{escape(text)}</a>')
+    return f'<nav class="kopflinks" aria-label="Schnellzugriff">{"".join(links)}</nav>\n' if links else ""
 
 
 def chapter_link(here: Chapter, chapter: Chapter) -> str:
@@ -142,7 +166,8 @@ def page_toc(chapter: Chapter) -> str:
     """"Auf dieser Seite": the chapter's sections (levels 2 and 3)."""
     items = []
     for heading in chapter.headings:
-        if heading.level not in (2, 3):
+        # Glossary entries and the like are marked {.unlisted}: in no table of contents.
+        if heading.level not in (2, 3) or "unlisted" in heading.attrs.classes:
             continue
         number = f'<span class="nummer">{escape(heading.number)}</span> ' if heading.number else ""
         items.append(f'<li class="ebene-{heading.level}"><a href="#{escape(heading.attrs.id)}">'

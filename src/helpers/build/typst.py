@@ -1,4 +1,9 @@
-"""The PDF book: pandoc's Typst writer with our template, compiled by the ``typst`` package."""
+"""The PDF book: pandoc's Typst writer with our template, compiled by the ``typst`` package.
+
+The PDF is tagged and checked as PDF/UA-1 by Typst itself (``PDF_STANDARDS``): Typst refuses
+to write it when an image lacks alt text, the document lacks a title or the tag structure is
+invalid, so an inaccessible PDF fails the build instead of being published.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,15 @@ from helpers.build.config import Book
 from helpers.build.crossref import Target
 from helpers.build.errors import BuildError
 from helpers.build.markdown import parse_attributes
+from helpers.build.titelei import Titelei, titelei
 
 TEMPLATE = Path(__file__).with_name("template.typ")
 FIGURE_LINE_RE = re.compile(r"^!\[.*\]\((?P<src>[^)\s]+)[^)]*\)\{(?P<attrs>[^{}]*)\}\s*$", re.M)
 IMAGE_CALL_RE = re.compile(r'image\("(?P<src>(?:[^"\\]|\\.)*)"')
+PDF_STANDARDS = ["ua-1"]
+# Pipe tables wider than pandoc's --columns get widths from their dashes (equal columns for
+# our generated tables); with a large value Typst sizes the columns by their content.
+COLUMNS = "--columns=100000"
 
 
 def write_pdf(book: Book, chapters: list[Chapter], targets: Mapping[str, Target], out: Path, path: Path,
@@ -27,7 +37,7 @@ def write_pdf(book: Book, chapters: list[Chapter], targets: Mapping[str, Target]
     removed from there afterwards.
     """
     markdown = book_markdown(chapters, targets, "typst")
-    source = pandoc.run(markdown, typst_args(book), what="Typst (PDF)")
+    source = pandoc.run(markdown, typst_args(book, titelei(book.root)), what="Typst (PDF)")
     source = add_alt_text(source, alt_texts(markdown))
     typ = out / f"{path.stem}.typ"
     typ.write_text(source, encoding="utf-8")
@@ -41,13 +51,17 @@ def write_pdf(book: Book, chapters: list[Chapter], targets: Mapping[str, Target]
     return path
 
 
-def typst_args(book: Book) -> list[str]:
+def typst_args(book: Book, lines: Titelei = Titelei()) -> list[str]:
+    """Pandoc options: template, heading shift, title page metadata."""
     args = ["--to", "typst", "--template", str(TEMPLATE), "--shift-heading-level-by=1", "--wrap=preserve",
-            "--metadata", f"title={book.title}"]
+            COLUMNS, "--metadata", f"title={book.title}"]
     if book.subtitle:
         args += ["--metadata", f"subtitle={book.subtitle}"]
     for author in book.authors:
         args += ["--metadata", f"author={author}", "--variable", f"autor={typst_string(author)}"]
+    for key, value in (("stadt", lines.stadt), ("stand", lines.stand), ("beispieldaten", lines.hinweis)):
+        if value:
+            args += ["--metadata", f"{key}={value}"]
     return args
 
 
@@ -72,7 +86,11 @@ def compile_pdf(typ: Path, pdf: Path, *, root: Path) -> None:
     import typst
 
     try:
-        typst.compile(str(typ), output=str(pdf), root=str(root), ignore_system_fonts=True)
+        typst.compile(str(typ), output=str(pdf), root=str(root), ignore_system_fonts=True,
+                      pdf_standards=PDF_STANDARDS)
     except Exception as err:  # typst raises its own TypstError (message, hints, trace)
-        raise BuildError(f"Typst konnte das PDF nicht erzeugen:\n{err}\n"
+        hint = ("\nDas PDF wird als barrierefreies PDF/UA-1 erzeugt: jede Abbildung braucht einen "
+                "Alternativtext (fig-alt in der Notebook-Zelle, alt=\"…\" an Bildern im Kapitel)."
+                if "PDF/UA" in str(err) else "")
+        raise BuildError(f"Typst konnte das PDF nicht erzeugen:\n{err}{hint}\n"
                          f"(Typst-Quelle zum Nachsehen: .cache/build/{typ.name})") from None
