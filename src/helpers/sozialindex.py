@@ -357,14 +357,16 @@ def robustheit(sens: pd.DataFrame) -> pd.DataFrame:
             "rang_basis": basis["rang"],
             "rang_min": raenge.min() if len(raenge) else pd.NA,
             "rang_max": raenge.max() if len(raenge) else pd.NA,
-            "max_verschiebung": int(verschiebung.abs().max()) if len(verschiebung) else pd.NA,
+            "max_verschiebung": verschiebung.abs().max() if len(verschiebung) else pd.NA,
             "klasse_basis": basis["klasse"],
             "klassen": " / ".join(klassen),
             "anteil_gleich": gleich,
             # a district without an index is never "robust": there is nothing to be robust
             "robust": gleich == 1.0 and basis["klasse"] != KEINE_ANGABE,
         })
-    return pd.DataFrame(zeilen)
+    # nullable integers: a district without an index has no base rank (NA), the others keep ints
+    ganz = ["rang_basis", "rang_min", "rang_max", "max_verschiebung"]
+    return pd.DataFrame(zeilen).astype(dict.fromkeys(ganz, "Int64"))
 
 
 # --------------------------------------------------------------------------- sentences and tables
@@ -463,3 +465,48 @@ def varianten_text(sens: pd.DataFrame, kurz: Mapping[str, str]) -> str:
 
     namen = [variante_name(v, kurz) for v in dict.fromkeys(sens["variante"]) if v != "Basis"]
     return f"Geprüft wurden {len(namen)} Varianten neben der Basis: {fmt.aufzaehlung(namen)}."
+
+
+def _rang(x) -> str:
+    return "–" if pd.isna(x) else str(int(x))
+
+
+def index_tabelle(index: pd.DataFrame, kurz: Mapping[str, str]) -> pd.DataFrame:
+    """Status index, class, the directed components, dynamics index and class per district,
+    highest index (lowest status) first, as German strings."""
+    from helpers import format as fmt
+
+    t = index.sort_values("index", ascending=False).reset_index(drop=True)
+    tab = {"Stadtteil": t["stadtteil"], "Index": [fmt.vorzeichen(x, 2) for x in t["index"]], "Klasse": t["klasse"]}
+    tab.update({kurz.get(c[2:], c[2:]): [fmt.vorzeichen(x, 1) for x in t[c]] for c in t.columns if c.startswith("z_")})
+    tab.update({"Dynamik": [fmt.vorzeichen(x, 2) for x in t["dynamik_index"]], "Dynamikklasse": t["dynamik_klasse"]})
+    return pd.DataFrame(tab)
+
+
+#: Text columns of :func:`index_tabelle` (the others are right-aligned numbers).
+INDEX_TABELLE_TEXT = ("Stadtteil", "Klasse", "Dynamikklasse")
+
+
+def robustheit_tabelle(robust: pd.DataFrame) -> pd.DataFrame:
+    """:func:`robustheit` for the reader, by base rank ("–" for a district without index)."""
+    r = robust.sort_values("rang_basis")
+    return pd.DataFrame({
+        "Stadtteil": r["stadtteil"],
+        "Rang (Basis)": [_rang(x) for x in r["rang_basis"]],
+        "Rangspanne": [_rang(a) if pd.isna(a) or a == b else f"{int(a)}–{int(b)}"
+                       for a, b in zip(r["rang_min"], r["rang_max"])],
+        "Klasse (Basis)": r["klasse_basis"],
+        "Klassen in allen Varianten": r["klassen"],
+        "Einstufung robust": ["ja" if x else "nein" for x in r["robust"]],
+    })
+
+
+def grenzen_text(n_stadtteile: int) -> str:
+    """What the relative index cannot show, with the number of districts."""
+    return (
+        "Der Index ist relativ: Er ordnet die Stadtteile im Verhältnis zueinander und zeigt nicht, ob die Lage "
+        "absolut gut oder schlecht ist; auch bei insgesamt sinkender Armut gibt es immer Stadtteile über dem Mittel. "
+        f"Mit {n_stadtteile} Stadtteilen beruhen Mittelwert und Standardabweichung auf wenigen Werten, "
+        "sodass ein Stadtteil nahe einer Klassengrenze schon bei kleinen Änderungen der Daten die Klasse wechseln kann. "
+        "Die Sensitivitätsanalyse zeigt, welche Einstufungen davon unberührt bleiben."
+    )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -509,3 +510,187 @@ def methoden_text(k: pd.DataFrame, n_stadtteile: int, kurz: Mapping[str, str], s
         saetze.append("Die p-Werte stammen aus einem Permutationstest – " + " und ".join(teile)
                       + " – und werden für die Zahl der Tests nach Holm und nach Benjamini–Hochberg korrigiert.")
     return " ".join(saetze)
+
+
+# --------------------------------------------------------------------------- tables and sentences on a whole analysis
+
+
+#: Right-aligned columns of :func:`tabelle` (either coefficient sign).
+TABELLE_RECHTS = ["r", "ρ", "95-%-KI", "Bootstrap-KI", "p", "p (Holm)", "p (BH)", "n"]
+
+
+def _intervall(a: float, b: float) -> str:
+    from helpers import format as fmt
+
+    return "–" if math.isnan(a) else f"{fmt.zahl(a, 2)} bis {fmt.zahl(b, 2)}"
+
+
+def _p_zelle(p: float) -> str:
+    return "–" if math.isnan(p) else p_text(p)
+
+
+def tabelle(k: pd.DataFrame, kurz: Mapping[str, str], zeichen: str = "r") -> pd.DataFrame:
+    """Rows of :func:`korrelationen` (one method) as a German table; ``zeichen`` names the coefficient column."""
+    from helpers import format as fmt
+
+    return pd.DataFrame({
+        "Bildung": [kurz[x] for x in k["x"]], "Armut": [kurz[y] for y in k["y"]],
+        zeichen: [fmt.zahl(v, 2) if b else "nicht auswertbar" for v, b in zip(k["r"], k["berechnet"])],
+        "95-%-KI": [_intervall(a, b) for a, b in zip(k["ci_unten"], k["ci_oben"])],
+        "Bootstrap-KI": [_intervall(a, b) for a, b in zip(k["boot_unten"], k["boot_oben"])],
+        "p": [_p_zelle(v) for v in k["p"]], "p (Holm)": [_p_zelle(v) for v in k["p_holm"]],
+        "p (BH)": [_p_zelle(v) for v in k["p_bh"]], "n": [str(v) for v in k["n"]],
+    })
+
+
+def gepoolt_tabelle(pool: pd.DataFrame | None, kurz: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`tabelle` of the pooled Pearson rows, or a one-cell notice when there is no pooled analysis."""
+    if pool is None:
+        return pd.DataFrame({"Hinweis": ["Keine gepoolte Auswertung möglich."]})
+    return tabelle(pool, kurz)
+
+
+def befund(k: pd.DataFrame, kurz: Mapping[str, str], n: int = 3) -> list[str]:
+    """Paragraphs on the correlations of one year: the ``n`` strongest Pearson pairs, how many pass the
+    critical |r| and the corrections for multiple tests, and whether Spearman points the same way.
+
+    ``k``: :func:`korrelationen` with both methods.
+    """
+    from helpers import format as fmt
+
+    pe_ok = k[(k["methode"] == "pearson") & k["berechnet"]]
+    staerkste = pe_ok.reindex(pe_ok["r"].abs().sort_values(ascending=False).index)
+    absaetze = [befund_paar(z, kurz[z["x"]], kurz[z["y"]]) for _, z in staerkste.head(n).iterrows()]
+    if len(pe_ok):
+        n_holm = int((pe_ok["p_holm"] < 0.05).sum())
+        n_bh = int((pe_ok["p_bh"] < 0.05).sum())
+        n_krit = int((pe_ok["r"].abs() >= pe_ok["r_krit"]).sum())
+        absaetze.append(
+            f"Von {len(pe_ok)} ausgewerteten Paaren erreichen {n_krit} die kritische Schwelle für ihre Zahl an "
+            f"Stadtteilen; nach der Holm-Korrektur bleiben {n_holm}, nach Benjamini–Hochberg {n_bh} auffällig."
+        )
+    else:
+        absaetze.append("Mit den veröffentlichten Stadtteilwerten lässt sich kein Paar auswerten.")
+    sp = k[(k["methode"] == "spearman") & k["berechnet"]].set_index(["x", "y"])["r"]
+    gegen = [f"„{kurz[x]}“ × „{kurz[y]}“" for (x, y), r in pe_ok.set_index(["x", "y"])["r"].items()
+             if (x, y) in sp.index and (r > 0) != (sp[(x, y)] > 0) and abs(r) >= 0.1]
+    if len(sp):
+        absaetze.append("Die Rangkorrelationen nach Spearman weisen " + (
+            "bei allen Paaren mit nennenswertem Zusammenhang in dieselbe Richtung." if not gegen else
+            f"bei {fmt.aufzaehlung(gegen)} in die Gegenrichtung – diese Zusammenhänge hängen an einzelnen Werten."))
+    return absaetze
+
+
+def gepoolt_text(pool: pd.DataFrame | None, pe_ok: pd.DataFrame, jahre: Sequence[int], n_stadtteile: int) -> str:
+    """The pooled check in words: how many pairs, agreement with the Berichtsjahr, Holm.
+
+    ``pool``: pooled Pearson rows (None: no pooled analysis); ``pe_ok``: computed Pearson
+    rows of the Berichtsjahr; ``n_stadtteile``: rows of the pooled value table.
+    """
+    from helpers import format as fmt
+
+    if pool is None:
+        return "Für eine gepoolte Auswertung über mehrere Jahre reichen die Daten nicht aus."
+    pp = pool.set_index(["x", "y"])
+    beide = pp[pp["berechnet"]].join(pe_ok.set_index(["x", "y"])["r"].rename("r_jahr"), how="inner")
+    satz = (f"Gepoolt über die Jahre {jahre[0]} bis {jahre[-1]} (je Stadtteil die Summe der Fälle durch "
+            f"die Summe der Bezugsgrößen, also weiterhin höchstens {n_stadtteile} Stadtteile) lassen sich "
+            f"{int(pp['berechnet'].sum())} von {len(pp)} Paaren auswerten.")
+    if len(beide):
+        satz += (f" Von den {len(beide)} Paaren, die in beiden Auswertungen vorliegen, weisen "
+                 f"{int(((beide['r'] > 0) == (beide['r_jahr'] > 0)).sum())} in dieselbe Richtung wie im Berichtsjahr; "
+                 f"die größte Abweichung der Koeffizienten beträgt {fmt.zahl((beide['r'] - beide['r_jahr']).abs().max(), 2)}.")
+    satz += f" Nach der Holm-Korrektur bleiben gepoolt {int((pp['p_holm'] < 0.05).sum())} Paare auffällig."
+    return satz + (" Ein Stadtteil, dessen Wert in einem der Jahre gesperrt ist, erhält keinen gepoolten Wert, "
+                   "weil sich der gesperrte Wert sonst zurückrechnen ließe.")
+
+
+def ols_je_paar(werte: pd.DataFrame, pearson: pd.DataFrame) -> list[tuple[str, str, dict | None]]:
+    """(education id, poverty id, :func:`ols` of education on poverty or None if not computed) per Pearson row."""
+    return [(b, a, ols(werte[a], werte[b]) if ok else None)
+            for b, a, ok in zip(pearson["x"], pearson["y"], pearson["berechnet"])]
+
+
+def stabilitaet_tabelle(werte: pd.DataFrame, pearson: pd.DataFrame, kurz: Mapping[str, str]) -> pd.DataFrame:
+    """Per computed Pearson pair: r, its range when one district is left out, the most influential
+    district and the largest Cook's distance (a one-cell notice when no pair is computed)."""
+    from helpers import format as fmt
+
+    zeilen = []
+    for b, a in pearson.loc[pearson["berechnet"], ["x", "y"]].itertuples(index=False):
+        loo = loo_stabilitaet(werte[a], werte[b], werte.index)
+        e = einfluss(werte[a], werte[b], werte.index)
+        zeilen.append({"Bildung": kurz[b], "Armut": kurz[a], "r": fmt.zahl(loo["r"], 2),
+                       "r ohne je einen Stadtteil": f"{fmt.zahl(loo['r_min'], 2)} bis {fmt.zahl(loo['r_max'], 2)}",
+                       "Einflussreichster Stadtteil": loo["einflussreichster"],
+                       "Größte Cook-Distanz": fmt.zahl(e["cooks_d"].max(), 2)})
+    return pd.DataFrame(zeilen) if zeilen else pd.DataFrame({"Hinweis": ["Kein Paar auswertbar."]})
+
+
+# --------------------------------------------------------------------------- one pair in detail
+
+
+@dataclass(frozen=True, eq=False)
+class Paaranalyse:
+    """One pair in detail: regression of the education indicator ``x`` on the poverty
+    indicator ``y``, influence of each district and leave-one-out range of r
+    (``fit``, ``einfluss``, ``loo`` are None when the pair could not be computed)."""
+
+    x: str
+    y: str
+    zeile: pd.Series  # the Pearson row of :func:`korrelationen`
+    werte: pd.DataFrame  # district × indicator
+    fit: dict | None = None
+    einfluss: pd.DataFrame | None = None
+    loo: dict | None = None
+
+    @property
+    def berechnet(self) -> bool:
+        return bool(self.zeile["berechnet"])
+
+    @property
+    def ohne_wert(self) -> list[str]:
+        """Districts left out because one of the two values is suppressed."""
+        return [s for s in self.werte.index if self.werte.loc[s, [self.x, self.y]].isna().any()]
+
+
+def paaranalyse(werte: pd.DataFrame, pearson: pd.DataFrame, x: str, y: str) -> Paaranalyse:
+    """:class:`Paaranalyse` of the pair (``x`` education, ``y`` poverty) from the Pearson rows of :func:`korrelationen`."""
+    zeile = pearson.set_index(["x", "y"]).loc[(x, y)]
+    if not zeile["berechnet"]:
+        return Paaranalyse(x, y, zeile, werte)
+    return Paaranalyse(x, y, zeile, werte, fit=ols(werte[y], werte[x]),
+                       einfluss=einfluss(werte[y], werte[x], werte.index),
+                       loo=loo_stabilitaet(werte[y], werte[x], werte.index))
+
+
+def paar_hinweis(pa: Paaranalyse, kurz: Mapping[str, str]) -> str:
+    """Why the pair cannot be analysed."""
+    return (f"Das Paar „{kurz[pa.x]}“ × „{kurz[pa.y]}“ lässt sich nicht auswerten: Nur {int(pa.zeile['n'])} "
+            "Stadtteile haben veröffentlichte Werte.")
+
+
+def paar_text(pa: Paaranalyse, kurz: Mapping[str, str], einheit: Mapping[str, str]) -> str:
+    """The pair in words: correlation, districts left out, slope and R², leave-one-out range and
+    influential districts (or :func:`paar_hinweis`)."""
+    from helpers import format as fmt
+
+    if not pa.berechnet:
+        return paar_hinweis(pa, kurz)
+    x, y, fit, loo = pa.x, pa.y, pa.fit, pa.loo
+    auff = pa.einfluss.loc[pa.einfluss["auffaellig"], "stadtteil"].tolist()
+    ohne = pa.ohne_wert
+    je = "Je Prozentpunkt" if einheit[y] == "%" else f"Je Einheit ({einheit[y]})"
+    um = "Prozentpunkte" if einheit[x] == "%" else f"Einheiten ({einheit[x]})"
+    return (
+        befund_paar(pa.zeile.to_dict() | {"methode": "pearson"}, kurz[x], kurz[y]) + " "
+        + (f"Nicht enthalten {'ist' if len(ohne) == 1 else 'sind'} {fmt.aufzaehlung(ohne)}, "
+           "deren Werte gesperrt sind. " if ohne else "")
+        + f"{je} {kurz[y]} liegt {kurz[x]} im Mittel um {fmt.zahl(abs(fit['steigung']), 2)} {um} "
+        f"{'höher' if fit['steigung'] > 0 else 'niedriger'} (Bestimmtheitsmaß R² = {fmt.zahl(fit['r2'], 2)}). "
+        f"Lässt man jeweils einen Stadtteil weg, liegt r zwischen {fmt.zahl(loo['r_min'], 2)} und "
+        f"{fmt.zahl(loo['r_max'], 2)}; am stärksten verändert ihn {loo['einflussreichster']} "
+        f"(ohne diesen Stadtteil r = {fmt.zahl(loo['r_ohne_einflussreichsten'], 2)}). "
+        + (f"Einen großen Einfluss auf die Gerade (Cook-Distanz über 4/n) hat {fmt.aufzaehlung(auff)}."
+           if auff else "Kein Stadtteil hat einen übergroßen Einfluss auf die Gerade (Cook-Distanz über 4/n).")
+    )

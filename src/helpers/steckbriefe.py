@@ -441,33 +441,6 @@ def steckbriefe(ind: pd.DataFrame, katalog, stadtteile: pd.DataFrame, jahr: int,
     return "\n".join(steckbrief(ind, katalog, stadtteile, n, jahr, **kw) for n in stadtteile["name"])
 
 
-def teil3(ctx):
-    """Social index and flagged needs of the Berichtsjahr, as Teil III computes them.
-
-    Reads ``regeln/sozialindex.yml`` and ``regeln/bedarfe.yml`` (data folder first, then
-    ``<repo>/data/regeln``). Returns ``(index, treffer, status_ids)``; ``(None, None, [])``
-    when the index rules are absent, ``treffer`` None when the needs rules are absent.
-    """
-    from helpers import bedarfe, sozialindex, vergleich
-    from helpers.anhang import regel_datei
-
-    pfad_index = regel_datei(ctx.ordner, "sozialindex.yml")
-    if pfad_index is None:
-        return None, None, []
-    kat = ctx.katalog.indikatoren
-    cfg = sozialindex.lade_regeln(pfad_index)
-    sozialindex.pruefe_regeln(cfg, pfad_index.name, kat)
-    si = sozialindex.sozialindex(ctx.indikatoren, kat, cfg, ctx.jahr, ctx.reihenfolge)
-    status_ids = [e["id"] for e in cfg["status"]["indikatoren"]]
-    pfad_bedarfe = regel_datei(ctx.ordner, "bedarfe.yml")
-    if pfad_bedarfe is None:
-        return si, None, status_ids
-    regeln = bedarfe.lade_regeln(pfad_bedarfe, kat, ctx.katalog.handlungsfelder["nr"].tolist())
-    std = vergleich.standardisieren(ctx.indikatoren, kat, ctx.jahr,
-                                    bedarfe.benoetigte_indikatoren(regeln, kat), ctx.reihenfolge)
-    return si, bedarfe.anwenden(regeln, std, si, kat), status_ids
-
-
 def karten_panels(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str], jahr: int) -> list[dict]:
     """One map panel per indicator (values of ``jahr``, unit, short title, city value) for :mod:`helpers.karten`."""
     kat = katalog_ind.set_index("id")
@@ -498,3 +471,86 @@ def quellen_text(katalog_ind: pd.DataFrame, ids: Sequence[str]) -> str:
     kat = katalog_ind.set_index("id")
     teile = [q.strip() for i in ids for q in str(kat.at[i, "quelle"]).split(";") if q.strip()]
     return "; ".join(dict.fromkeys(teile))
+
+
+# --------------------------------------------------------------------------- reading aids
+
+
+def _titel_zitiert(katalog_ind: pd.DataFrame, ids: Sequence[str]) -> str:
+    """``„Titel A“, „Titel B“ und „Titel C“``."""
+    titel = katalog_ind.set_index("id")["titel"]
+    return fmt.aufzaehlung([f"„{titel[i]}“" for i in ids])
+
+
+def lesehilfe_text(stadt: str, n_stadtteile: int, jahr: int, n_kern: int, mindestnenner: float,
+                   mit_index: bool = False, mit_bedarfen: bool = False, schwelle: float = SCHWELLE_SD) -> str:
+    """How to read the profiles: columns, the reading "günstiger/ungünstiger/ähnlich", the markers, and
+    whether index class (``mit_index``) and flagged needs (``mit_bedarfen``) are given."""
+    teile = [
+        f"Die folgenden {n_stadtteile} Steckbriefe beschreiben jeden Stadtteil von {stadt} am "
+        f"{fmt.stichtag(jahr)} mit den {n_kern} Kernindikatoren des Katalogs, geordnet nach Handlungsfeld "
+        "(Spalte „HF“). Jede Tabelle zeigt den Wert des Stadtteils, den Wert der Gesamtstadt und die Abweichung "
+        "(bei Anteilen in Prozentpunkten). "
+        "Die Spalte „Lage“ ordnet die Abweichung nach der Lesart des Indikators ein: „ungünstiger“ oder "
+        f"„günstiger“ heißt, dass der Stadtteil um mehr als "
+        f"{'eine' if schwelle == 1 else fmt.zahl(schwelle, 1)} Standardabweichung der Stadtteilwerte vom Wert "
+        "der Gesamtstadt abweicht, sonst „ähnlich“; bei absoluten Zahlen wird keine Abweichung berechnet, und "
+        "beschreibende Indikatoren ohne Lesart erhalten „–“. "
+        f"„{fmt.GESPERRT}“ kennzeichnet Werte, die wegen kleiner Fallzahlen gesperrt sind, „{fmt.UNSICHER}“ Anteile "
+        f"auf kleiner Basis (Nenner unter {fmt.zahl(mindestnenner)}). Die Titel der Indikatoren führen "
+        "zu ihrer Definition im Glossar."
+    ]
+    if mit_index:
+        teile.append(
+            "Zu jedem Stadtteil sind außerdem seine Klasse im Sozialindex und die nach dem Regelwerk markierten "
+            "Handlungsbedarfe angegeben (Verfahren: Teil III und Anhang „Methoden“)."
+            if mit_bedarfen else
+            "Zu jedem Stadtteil ist außerdem seine Klasse im Sozialindex angegeben (Verfahren: Teil III)."
+        )
+    return " ".join(teile)
+
+
+def kartenart_satz(ordner, stadtteile: pd.DataFrame) -> str:
+    """What the maps show of the geography: boundaries from ``stadtteile.geojson`` or schematic tiles."""
+    from helpers import karten
+
+    if karten.kartenart(ordner) != "kacheln":
+        return "Die Grenzen der Stadtteile stammen aus der Datei stadtteile.geojson des Datenordners."
+    if karten.kacheln(stadtteile).automatisch:
+        return ("Die Karten sind schematisch: stadtteile.csv enthält keine Kachelpositionen, deshalb stehen "
+                "die Stadtteile in der Reihenfolge der Datei, nicht nach ihrer Lage.")
+    return ("Die Karten sind schematisch: Jeder Stadtteil ist eine gleich große Kachel in ungefährer Lage "
+            "(Spalten „kachel_zeile“ und „kachel_spalte“ in stadtteile.csv); sie zeigen keine Grenzen und "
+            "keine Flächengrößen.")
+
+
+def karten_text(katalog_ind: pd.DataFrame, ids: Sequence[str], jahr: int, kartenart: str,
+                mit_index: bool = False) -> str:
+    """The maps in words: which indicators and why, the colour scales, ``kartenart`` (:func:`kartenart_satz`)
+    and the sources. ``mit_index``: the components of the social index were preferred."""
+    return (
+        f"Die Karten zeigen {_titel_zitiert(katalog_ind, ids)} am {fmt.stichtag(jahr)}. "
+        + ("Ausgewählt sind Bestandteile des Sozialindex und, wo sie nicht reichen, " if mit_index else
+           "Ausgewählt sind ")
+        + "Kernindikatoren mit Nenner, bei denen sich die Stadtteile am stärksten unterscheiden "
+        "(Variationskoeffizient), höchstens einer je Handlungsfeld und vorrangig solche ohne gesperrte "
+        "Stadtteilwerte. "
+        f"Jede Karte hat ihre eigene Farbskala vom niedrigsten zum höchsten Stadtteilwert. {kartenart} "
+        "Die Werte hinter den Karten stehen in den Tabellen der Steckbriefe unten.\n\n"
+        f"Quelle: {quellen_text(katalog_ind, ids)}; eigene Berechnungen."
+    )
+
+
+def trends_text(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str], bis: int) -> str:
+    """How to read the trend panels (:func:`trend_raster`), with their indicators and years."""
+    jahre = trend_jahre(ind, ids, bis=bis)
+    return (
+        f"Die Diagramme zeigen für {_titel_zitiert(katalog_ind, ids)} "
+        f"die Jahre {jahre[0]} bis {jahre[-1]}. Dargestellt ist der Wert des Stadtteils in Prozent des Werts der "
+        "Gesamtstadt im selben Jahr: Eine Linie bei der gestrichelten Bezugslinie heißt, der Stadtteil liegt "
+        "genau im städtischen Durchschnitt; eine Linie doppelt so hoch heißt, der Wert ist doppelt so hoch wie "
+        "in der Gesamtstadt. Ob ein höherer Wert günstig oder ungünstig ist, sagt die Lesart des Indikators im "
+        f"Glossar. Lücken sind gesperrte Werte; hohle Symbole markieren unsichere Werte auf kleiner Basis "
+        f"({fmt.UNSICHER}), die von Jahr zu Jahr stark schwanken können. Die Werte aller Jahre stehen in der "
+        "Datei `indikatoren.csv` ([Downloads](downloads.qmd))."
+    )

@@ -118,6 +118,8 @@ def status_dynamik(index: pd.DataFrame, status_klassen: Sequence[Mapping], dynam
 def rangspannen(sens: pd.DataFrame, robust: pd.DataFrame):
     """Rank of each district under every sensitivity variant: base rank as a dot, range as a line."""
     r = robust.sort_values("rang_basis")
+    # a district without an index has no base rank (NA): as NaN it is simply not drawn
+    r = r.assign(**{c: r[c].astype(float) for c in ("rang_basis", "rang_min", "rang_max")})
     fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(r) + 1.6))
     for y, (_, z) in enumerate(r.iterrows()):
         g = sens[sens["stadtteil"] == z["stadtteil"]]
@@ -366,3 +368,24 @@ def hinweis_abbildung(text: str):
     ax.text(0.5, 0.5, textwrap.fill(text, 80), ha="center", va="center", fontsize=9, color=grafik.FARBE_TEXT,
             transform=ax.transAxes)
     return fig
+
+
+def paar_streu(pa, kurz: Mapping[str, str], einheit: Mapping[str, str]):
+    """Scatter plot of one pair (:class:`helpers.statistik.Paaranalyse`): poverty across,
+    education up, with the OLS line; a notice figure when the pair cannot be analysed."""
+    from helpers import statistik
+
+    if not pa.berechnet:
+        return hinweis_abbildung(statistik.paar_hinweis(pa, kurz))
+    w = pa.werte
+    return streudiagramm(w[pa.y], w[pa.x], w.index, pa.fit,
+                         f"{kurz[pa.y]} ({einheit[pa.y]})", f"{kurz[pa.x]} ({einheit[pa.x]})")
+
+
+def paar_einfluss(pa, kurz: Mapping[str, str]):
+    """:func:`einfluss_grafik` of one pair, or a notice figure when it cannot be analysed."""
+    from helpers import statistik
+
+    if not pa.berechnet:
+        return hinweis_abbildung(statistik.paar_hinweis(pa, kurz))
+    return einfluss_grafik(pa.einfluss, pa.zeile["r"])

@@ -38,6 +38,22 @@ def vorzeichen(katalog: pd.DataFrame) -> pd.Series:
     return katalog.set_index("id")["richtung"].map(RICHTUNG_VORZEICHEN).astype(float)
 
 
+def kurztitel(katalog: pd.DataFrame) -> dict[str, str]:
+    """Short title per indicator id (``kurztitel``, else ``titel``)."""
+    return dict(zip(katalog["id"], katalog["kurztitel"].fillna(katalog["titel"])))
+
+
+def kern_quoten(katalog: pd.DataFrame) -> pd.DataFrame:
+    """Catalog rows of the key indicators with a denominator (absolute figures are not compared)."""
+    return katalog[katalog["kern"].fillna(False).astype(bool) & katalog["nenner"].notna()]
+
+
+def gerichtete_kern_ids(katalog: pd.DataFrame) -> list[str]:
+    """Ids compared in Teil III: key indicators with a denominator and a direction."""
+    k = kern_quoten(katalog)
+    return k.loc[k["richtung"] != "neutral", "id"].tolist()
+
+
 def _pruefe_ids(indikatoren: pd.DataFrame, ids: Sequence[str]) -> None:
     vorhanden = set(indikatoren["indikator"].unique())
     fehlend = [i for i in ids if i not in vorhanden]
@@ -73,6 +89,13 @@ def datenjahre(indikatoren: pd.DataFrame, jahr: int, ids: Sequence[str], letzter
     return letzte.astype(int)
 
 
+def _im_datenjahr(indikatoren: pd.DataFrame, jahr: int, ids: Sequence[str], letzter_stand: bool) -> pd.DataFrame:
+    """Rows of ``ids`` in their year of :func:`datenjahre` (districts and city)."""
+    jahre = datenjahre(indikatoren, jahr, ids, letzter_stand)
+    t = indikatoren[indikatoren["indikator"].isin(list(ids))]
+    return t[t["jahr"] == t["indikator"].map(jahre)]
+
+
 def matrix(
     indikatoren: pd.DataFrame,
     jahr: int,
@@ -86,9 +109,8 @@ def matrix(
     indicator is chosen by :func:`datenjahre`.
     """
     ids = list(ids)
-    jahre = datenjahre(indikatoren, jahr, ids, letzter_stand)
-    t = indikatoren[indikatoren["indikator"].isin(ids) & (indikatoren["stadtteil"] != STADT)]
-    t = t[t["jahr"] == t["indikator"].map(jahre)]
+    t = _im_datenjahr(indikatoren, jahr, ids, letzter_stand)
+    t = t[t["stadtteil"] != STADT]
     m = t.pivot(index="stadtteil", columns="indikator", values="wert").astype(float)
     m = m.reindex(columns=ids)
     if reihenfolge is not None:
@@ -100,9 +122,8 @@ def matrix(
 
 def stadtwerte(indikatoren: pd.DataFrame, jahr: int, ids: Sequence[str], letzter_stand: bool = False) -> pd.Series:
     """City values of the indicators (index: indicator id), years as in :func:`matrix`."""
-    jahre = datenjahre(indikatoren, jahr, ids, letzter_stand)
-    t = indikatoren[(indikatoren["stadtteil"] == STADT) & indikatoren["indikator"].isin(list(ids))]
-    t = t[t["jahr"] == t["indikator"].map(jahre)]
+    t = _im_datenjahr(indikatoren, jahr, ids, letzter_stand)
+    t = t[t["stadtteil"] == STADT]
     return t.set_index("indikator")["wert"].astype(float).reindex(list(ids))
 
 
@@ -288,3 +309,60 @@ def befund(lage: pd.DataFrame, std: pd.DataFrame, kurz: Mapping[str, str], n: in
         saetze.append(f"Ohne einen deutlich ungünstigen Wert {'ist' if len(ohne) == 1 else 'sind'} "
                       f"{fmt.aufzaehlung(ohne)}.")
     return saetze
+
+
+def umfang_text(katalog: pd.DataFrame, std: pd.DataFrame, jahr: int, kurz: Mapping[str, str]) -> str:
+    """What the comparison covers: directed key indicators, the descriptive ones left out and
+    the indicators that enter with an earlier year (elections).
+
+    ``std``: :func:`standardisieren` of the directed key indicators with a denominator.
+    """
+    from helpers import format as fmt
+
+    kern = kern_quoten(katalog)
+    gerichtet = kern[kern["richtung"] != "neutral"]
+    ohne = kern[kern["richtung"] == "neutral"]
+    frueher = std.loc[std["jahr"] < jahr, "indikator"].unique()
+    satz = (
+        f"Verglichen werden {len(gerichtet)} Kernindikatoren aus {gerichtet['handlungsfeld'].nunique()} "
+        f"Handlungsfeldern am {fmt.stichtag(jahr)}. {len(ohne)} beschreibende Kernindikatoren ohne "
+        f"Wertung ({fmt.aufzaehlung([_name(kurz, i) for i in ohne['id']])}) sind nicht enthalten, ebenso absolute Zahlen."
+    )
+    if len(frueher):
+        satz += (f" Für {fmt.aufzaehlung([_name(kurz, i) for i in frueher])} gilt der Stand der letzten Wahl "
+                 "bis zum Berichtsjahr.")
+    return satz
+
+
+def beschriftungen(katalog: pd.DataFrame) -> dict[str, str]:
+    """Row labels of the heatmap: short title and Handlungsfeld (``"SGB-II-Quote (HF 2)"``)."""
+    kurz = kurztitel(katalog)
+    return {i: f"{kurz[i]} (HF {h})" for i, h in zip(katalog["id"], katalog["handlungsfeld"])}
+
+
+def geordnet(std: pd.DataFrame) -> pd.DataFrame:
+    """Directed z-values as indicators × districts in the order of :func:`ordnung` (for the heatmap)."""
+    zm = breit(std)
+    zeilen, spalten = ordnung(zm)
+    return zm.loc[zeilen, spalten].T
+
+
+def index_tabelle(std: pd.DataFrame, katalog: pd.DataFrame, kurz: Mapping[str, str]) -> pd.DataFrame:
+    """Indicators × districts as index (city = 100), with the city value in its unit as last column."""
+    from helpers import format as fmt
+
+    tab = wert_tabelle(std, "index", kurz)
+    stadt = std.drop_duplicates("indikator").set_index("indikator")["stadtwert"]
+    einheit = katalog.set_index("id")["einheit"]
+    tab["Gesamtstadt"] = [fmt.wert(stadt[i], einheit[i]) for i in breit(std).columns]
+    return tab
+
+
+def grenzen_text(n_stadtteile: int) -> str:
+    """What the z-values of the comparison can and cannot say."""
+    return (
+        "Die z-Werte beschreiben die Lage eines Stadtteils relativ zur Gesamtstadt und zur Streuung der "
+        f"{n_stadtteile} Stadtteile; sie sagen nichts darüber, ob ein Wert absolut hoch oder niedrig ist. "
+        "Wo wenige Fälle zugrunde liegen, können einzelne Fälle einen Stadtteilwert deutlich verschieben. "
+        "Eine Abweichung beschreibt den Stadtteil, nicht die einzelnen Menschen, die dort leben."
+    )

@@ -353,3 +353,37 @@ def befund(bewertung: pd.DataFrame) -> list[str]:
     if nicht:
         saetze.append(f"Auf gesamtstädtischer Ebene nicht auf Kurs: {fmt.aufzaehlung(['„' + s + '“' for s in nicht])}.")
     return saetze
+
+
+def verlaeufe(indikatoren: pd.DataFrame, bewertung: pd.DataFrame,
+              einheit: Mapping[str, str]) -> list[tuple[str, str, dict, str]]:
+    """(title, unit, :func:`verlauf`, status) for every city-level target, for :func:`helpers.t3grafik.ziel_verlaeufe`."""
+    stadt = bewertung[bewertung["ebene"] == STADT]
+    return [(z["titel"], einheit[z["indikator"]], verlauf(indikatoren, bewertung, z["ziel"]), z["status"])
+            for _, z in stadt.iterrows()]
+
+
+def status_tabelle(teile: pd.DataFrame) -> pd.DataFrame:
+    """District-level targets: number of districts per status (columns) and target (rows)."""
+    z = zusammenfassung(teile)
+    tab = pd.DataFrame({"Ziel": [teile.loc[teile["ziel"] == i, "titel"].iloc[0] for i in z.index]})
+    for s in z.columns:
+        tab[s] = [str(int(v)) for v in z[s]]
+    return tab
+
+
+def ziel_auswahl(teile: pd.DataFrame, bevorzugt: str) -> pd.DataFrame:
+    """The district rows of target ``bevorzugt``, else of the first district-level target."""
+    ziele = list(dict.fromkeys(teile["ziel"]))
+    ziel = bevorzugt if bevorzugt in ziele else ziele[0]
+    return teile[teile["ziel"] == ziel]
+
+
+def grenzen_text(cfg: Mapping) -> str:
+    """What the status of a target can and cannot say, with the years of the target file."""
+    return (
+        f"Die Ziele beziehen sich auf das Basisjahr {cfg['basisjahr']} und das Zieljahr {cfg['zieljahr']}. "
+        "Der Status vergleicht den neuesten Wert mit einem geraden Pfad vom Ausgangs- zum Zielwert; "
+        "das ist eine einfache Richtschnur, keine Prognose. Ob eine Veränderung auf Maßnahmen der Stadt "
+        "zurückgeht, kann der Vergleich nicht zeigen – dafür braucht es die Evaluation einzelner Angebote."
+    )

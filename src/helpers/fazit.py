@@ -1,0 +1,128 @@
+"""The Fazit of Teil III: one function per statement, each computed from the results of the chapters.
+
+Every statement names the chapter it comes from (``@sec-…``) and follows the data:
+other districts, other classes or no evaluable pair give other sentences.
+:func:`aussagen` collects them from a :class:`helpers.auswertung.Teil3`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from helpers import format as fmt
+from helpers import statistik
+
+NIEDRIGER_STATUS = ("niedrig", "sehr niedrig")
+
+
+def ungleiche_lebenslagen(lage: pd.DataFrame) -> str:
+    """The two least and the two most favourable districts by mean directed z (:func:`helpers.vergleich.gesamtlage`)."""
+    t = lage.dropna(subset=["z_mittel"]).sort_values("z_mittel", ascending=False)
+    schlecht = t["stadtteil"].head(2).tolist()
+    gut = t["stadtteil"].tail(2).iloc[::-1].tolist()
+    return (f"**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt liegen {fmt.aufzaehlung(schlecht)} am "
+            f"deutlichsten ungünstiger als die Gesamtstadt, {fmt.aufzaehlung(gut)} am deutlichsten günstiger "
+            "(@sec-stadtteilvergleich).")
+
+
+def sozialer_status(index: pd.DataFrame, robust: pd.DataFrame) -> str:
+    """Districts with low or very low status (district order), each marked robust where its class
+    is the same in every variant of the sensitivity analysis."""
+    niedrig = index[index["klasse"].isin(NIEDRIGER_STATUS)]
+    if niedrig.empty:
+        return ("**Sozialer Status.** Kein Stadtteil fällt nach dem Sozialindex in die Klassen niedrig oder "
+                "sehr niedrig (@sec-sozialindex).")
+    stabil = set(robust.loc[robust["robust"], "stadtteil"])
+    teile = [f"{r.stadtteil} ({r.klasse}{', robust' if r.stadtteil in stabil else ''})" for r in niedrig.itertuples()]
+    return (f"**Sozialer Status.** Einen niedrigen oder sehr niedrigen Status nach dem Sozialindex haben "
+            f"{fmt.aufzaehlung(teile)}; „robust“ heißt, dass die Klasse in allen Varianten der "
+            "Sensitivitätsanalyse gleich bleibt (@sec-sozialindex).")
+
+
+def bildung_und_armut(pearson: pd.DataFrame, kurz: Mapping[str, str], n_stadtteile: int) -> str:
+    """The strongest Pearson pair with its interval, how many pairs stay notable after Holm, and the
+    critical |r| for ``n_stadtteile``; a notice when no pair could be computed."""
+    ok = pearson[pearson["berechnet"]]
+    if ok.empty:
+        return ("**Bildung und Armut.** Mit den veröffentlichten Stadtteilwerten lässt sich kein Paar auswerten "
+                "(@sec-bildung-armut).")
+    s = ok.loc[ok["r"].abs().idxmax()]
+    n_holm = int((ok["p_holm"] < 0.05).sum())
+    return (
+        f"**Bildung und Armut.** Am stärksten hängen in den vorliegenden Daten „{kurz[s['x']]}“ und „{kurz[s['y']]}“ "
+        f"zusammen (r = {fmt.zahl(s['r'], 2)}; 95-%-Konfidenzintervall {fmt.zahl(s['ci_unten'], 2)} bis "
+        f"{fmt.zahl(s['ci_oben'], 2)}; n = {int(s['n'])}). Von {len(ok)} auswertbaren Paaren bleiben nach der "
+        f"Korrektur für mehrere Tests {n_holm} auffällig; bei {n_stadtteile} Stadtteilen braucht es dafür mindestens "
+        f"einen Betrag von {fmt.zahl(statistik.r_kritisch(n_stadtteile), 2)} (@sec-bildung-armut)."
+    )
+
+
+def bildungsschwerpunkt(uebersicht: pd.DataFrame, schwerpunkt: Sequence[int],
+                        hf_titel: Mapping[int, str]) -> str | None:
+    """Districts with high and raised need in the education-related Handlungsfelder (``schwerpunkt``,
+    highest level over those fields); None when no such fields are configured."""
+    if not len(schwerpunkt):
+        return None
+    stufe = uebersicht[list(schwerpunkt)].max(axis=1)
+    hoch = stufe[stufe == 2].index.tolist()
+    erh = stufe[stufe == 1].index.tolist()
+    return (
+        "**Bildung als Schwerpunkt.** In den bildungsnahen Handlungsfeldern "
+        f"({fmt.aufzaehlung([hf_titel[h] for h in schwerpunkt])}) ergibt sich "
+        + (f"hoher Handlungsbedarf in {fmt.aufzaehlung(hoch)}" if hoch else "in keinem Stadtteil hoher Handlungsbedarf")
+        + (f" und erhöhter Bedarf in {fmt.aufzaehlung(erh)}" if erh else "")
+        + " (@sec-handlungsbedarfe)."
+    )
+
+
+def aussagen(t3) -> list[str]:
+    """All statements of the Fazit from a :class:`helpers.auswertung.Teil3`, in chapter order."""
+    k = t3.korrelation
+    punkte = [
+        ungleiche_lebenslagen(t3.lage),
+        sozialer_status(t3.index, t3.rob),
+        bildung_und_armut(k.pearson, t3.kurz, k.n),
+        bildungsschwerpunkt(t3.uebersicht, t3.schwerpunkt, t3.hf_titel),
+    ]
+    return [p for p in punkte if p is not None]
+
+
+def liste(punkte: Sequence[str]) -> str:
+    """Statements as a Markdown bullet list."""
+    return "\n".join(f"- {p}" for p in punkte)
+
+
+def stadtteil_tabelle(reihenfolge: Sequence[str], lage: pd.DataFrame, index: pd.DataFrame,
+                      robust: pd.DataFrame, uebersicht: pd.DataFrame) -> pd.DataFrame:
+    """One row per district: mean directed z, status class (marked when not robust), dynamics class and
+    the number of Handlungsfelder with high and with raised need."""
+    lg = lage.set_index("stadtteil")
+    ix = index.set_index("stadtteil")
+    rb = robust.set_index("stadtteil")
+
+    def klasse(s: str) -> str:
+        k = ix.loc[s, "klasse"]
+        # a district without index has nothing to be robust about
+        return k if rb.loc[s, "robust"] or k == "keine Angabe" else f"{k} (nicht robust)"
+
+    return pd.DataFrame({
+        "Stadtteil": list(reihenfolge),
+        "Mittlere Abweichung (z)": [fmt.vorzeichen(lg.loc[s, "z_mittel"], 2) for s in reihenfolge],
+        "Statusklasse": [klasse(s) for s in reihenfolge],
+        "Dynamik": [ix.loc[s, "dynamik_klasse"] for s in reihenfolge],
+        "HF mit hohem Bedarf": [str(int((uebersicht.loc[s] == 2).sum())) for s in reihenfolge],
+        "HF mit erhöhtem Bedarf": [str(int((uebersicht.loc[s] == 1).sum())) for s in reihenfolge],
+    })
+
+
+def grenzen_text(n_stadtteile: int) -> str:
+    """What the statements of Teil III can and cannot carry."""
+    return (
+        "Alle Aussagen dieses Teils beschreiben Stadtteile, nicht einzelne Menschen, und Zusammenhänge, nicht "
+        f"Ursachen. Mit {n_stadtteile} Stadtteilen sind Unterschiede zwischen ähnlich eingestuften "
+        "Stadtteilen oft nicht belastbar; die Intervalle und die Sensitivitätsanalyse zeigen, wie sicher eine "
+        "Aussage ist. Die Handlungsbedarfe folgen aus Regeln, die die Sozialplanung festgelegt hat; sie ersetzen "
+        "nicht die fachliche Prüfung vor Ort."
+    )
