@@ -20,6 +20,7 @@ from pathlib import Path
 import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from helpers.build import pandoc
 from helpers.build.book import Chapter, book_markdown
@@ -42,12 +43,102 @@ def write_docx(book: Book, chapters: list[Chapter], targets: Mapping[str, Target
             "--reference-doc", str(REFERENCE_DOC), COLUMNS, *metadata_args(book, titelei(book.root))]
     pandoc.run(markdown, args, what="DOCX")
     document = docx.Document(str(path))
+    fit_tables(document)
     update_fields_on_open(document)
     stamp = source_time(book.root)
     document.core_properties.created = document.core_properties.modified = stamp
     document.save(str(path))
     fix_zip_times(path, stamp)
     return path
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+TEXT_WIDTH = 9072          # twips: A4 minus 2 × 2.5 cm margins (referenz.py page_layout)
+CELL_MARGINS = 2 * 108     # twips: left + right cell margin of the "Table" style
+# Font size (half points) for tables with this many columns or more; narrower tables keep
+# the table style's size (9.5 pt).
+WIDE_TABLE_SIZES = ((12, 13), (9, 14), (7, 16))
+
+
+def fit_tables(document, width: int = TEXT_WIDTH) -> None:
+    """Give every table the text width, columns sized by their content, small type when wide.
+
+    Pandoc leaves the widths to Word's autofit, which LibreOffice and Word's web view do not
+    do (narrow tables, one letter per line); fixed widths look the same everywhere.
+    """
+    for table in document.tables:
+        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        columns = max((len(r) for r in rows), default=0)
+        if columns == 0 or any(len(r) != columns for r in rows):
+            continue  # merged cells: leave as pandoc wrote it
+        half_points = next((size for least, size in WIDE_TABLE_SIZES if columns >= least), None)
+        char_width = (half_points or 19) * 6.2  # Arial digits are 0.56 em; with some room
+        widths = column_widths(rows, width, char_width)
+        _set_widths(table, widths, width)
+        if half_points:
+            for row in table.rows:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        for run in paragraph.runs:
+                            run.font.size = Pt(half_points / 2)
+
+
+def column_widths(rows: list[list[str]], width: int, char_width: float) -> list[int]:
+    """Widths (twips) that share ``width`` by content length; no column narrower than its longest word."""
+    columns = len(rows[0])
+    longest = [max((len(r[c]) for r in rows), default=0) for c in range(columns)]
+    weight = [min(max(n, 4), 28) for n in longest]
+    # The longest word of the body must fit; header words may break (they are hyphenated).
+    def word(c: int) -> float:
+        body = max((len(w) for r in rows[1:] for w in r[c].split()), default=1)
+        head = max((len(w) for w in rows[0][c].split()), default=1)
+        return max(body, 0.45 * head)
+    least = [word(c) * char_width + CELL_MARGINS + 60 for c in range(columns)]
+    fixed: dict[int, float] = {}
+    for _ in range(columns):  # give columns their minimum until the rest fits by weight
+        rest = [c for c in range(columns) if c not in fixed]
+        free = width - sum(fixed.values())
+        share = {c: free * weight[c] / sum(weight[i] for i in rest) for c in rest}
+        short = [c for c in rest if share[c] < least[c]]
+        if not short or free <= 0:
+            break
+        for c in short:
+            fixed[c] = least[c]
+    result = [fixed.get(c, share.get(c, 0)) for c in range(columns)]
+    scale = width / sum(result) if sum(result) else 1
+    return [int(round(w * scale)) for w in result]
+
+
+def _set_widths(table, widths: list[int], width: int) -> None:
+    tblpr = table._tbl.tblPr
+    for tag in ("w:tblW", "w:tblLayout"):
+        for old in tblpr.findall(qn(tag)):
+            tblpr.remove(old)
+    tblw = OxmlElement("w:tblW")
+    tblw.set(qn("w:type"), "dxa")
+    tblw.set(qn("w:w"), str(width))
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    # CT_TblPr order: tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize,
+    # tblStyleColBandSize, tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout, …
+    style = tblpr.find(qn("w:tblStyle"))
+    (style.addnext if style is not None else (lambda e: tblpr.insert(0, e)))(tblw)
+    following = next((child for child in tblpr if child.tag in {qn("w:tblCellMar"), qn("w:tblLook"),
+                                                                 qn("w:tblCaption"), qn("w:tblDescription")}), None)
+    (following.addprevious if following is not None else tblpr.append)(layout)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(w))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths):
+            tcpr = cell._tc.get_or_add_tcPr()
+            for old in tcpr.findall(qn("w:tcW")):
+                tcpr.remove(old)
+            tcw = OxmlElement("w:tcW")
+            tcw.set(qn("w:type"), "dxa")
+            tcw.set(qn("w:w"), str(w))
+            tcpr.insert(0, tcw)
 
 
 def source_time(root: Path) -> datetime:

@@ -72,7 +72,7 @@ STYLES: dict[str, Stil] = {
     "Compact": Stil(before=2, after=2, line=1.0),
     "Title": Stil(size=26, bold=True, color=AKZENT, before=120, after=12, line=1.05, align=WD_ALIGN_PARAGRAPH.LEFT),
     "Subtitle": Stil(size=16, bold=False, color=TEXT, before=6, after=36, align=WD_ALIGN_PARAGRAPH.LEFT),
-    "Author": Stil(size=12, color=TEXT, after=4, align=WD_ALIGN_PARAGRAPH.LEFT),
+    "Author": Stil(size=12, bold=False, color=TEXT, after=4, align=WD_ALIGN_PARAGRAPH.LEFT),
     "Date": Stil(size=12, bold=True, color=TEXT, before=12, after=24, align=WD_ALIGN_PARAGRAPH.LEFT),
     "Abstract Title": Stil(size=11, bold=True, color=TEXT, before=24, after=4, align=WD_ALIGN_PARAGRAPH.LEFT),
     "Abstract": Stil(size=10, color=TEXT, after=12),
