@@ -18,7 +18,8 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+
+from test_notebooks_zellen import optionen as _optionen
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks"
@@ -29,15 +30,6 @@ KAPITEL = {
     "t3_fazit": "teil3/fazit.qmd", "t4_wirkungsziele": "teil4/wirkungsziele.qmd",
 }
 DATEN = {"demo": ROOT / "data", "zweitstadt": ROOT / "tests" / "daten" / "zweitstadt"}
-
-
-def _optionen(source: str) -> dict:
-    zeilen = []
-    for z in source.splitlines():
-        if not z.startswith("#|"):
-            break
-        zeilen.append(z[2:].removeprefix(" "))
-    return (yaml.safe_load("\n".join(zeilen)) or {}) if zeilen else {}
 
 
 def _ausfuehren(name: str) -> nbformat.NotebookNode:
@@ -167,3 +159,15 @@ def test_kapitel_bettet_alle_markierten_zellen_ein(name):
     for ref in re.findall(r"@((?:fig|tbl)-[\w-]+)", text):
         assert ref in labels or any(ref in (ROOT / "notebooks").joinpath(n + ".ipynb").read_text(encoding="utf-8")
                                     for n in NOTEBOOKS), ref
+
+
+@pytest.mark.parametrize("ordner", list(DATEN))
+def test_fazit_kommt_aus_den_helfern(ergebnisse, ordner, tmp_path):
+    """Three hops: the embedded Fazit is exactly what helpers.fazit computes from helpers.auswertung."""
+    from helpers import auswertung, fazit
+    from helpers.daten import laden
+    from helpers.setup import Kontext
+
+    t3 = auswertung.teil3(Kontext(daten=laden(DATEN[ordner]), ausgabe=tmp_path))
+    nbs, _ = ergebnisse[ordner]
+    assert _text(_ausgaben(nbs["t3_fazit"])["txt-fazit"]) == fazit.liste(fazit.aussagen(t3)) + "\n"

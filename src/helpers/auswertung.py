@@ -195,19 +195,23 @@ class Teil3:
         return sozialindex.sozialindex(self.indikatoren, self.katalog, self.cfg_index, self.jahr, self.reihenfolge)
 
     @cached_property
-    def reihe(self) -> pd.DataFrame:
+    def reihe(self) -> pd.DataFrame | None:
         """The index for every complete year (content of ``sozialindex.csv``)."""
+        if self.cfg_index is None:
+            return None
         return sozialindex.zeitreihe(self.indikatoren, self.katalog, self.cfg_index, reihenfolge=self.reihenfolge)
 
     @cached_property
-    def sens(self) -> pd.DataFrame:
+    def sens(self) -> pd.DataFrame | None:
         """Rank and class of every district under every variant of the sensitivity analysis."""
+        if self.cfg_index is None:
+            return None
         return sozialindex.sensitivitaet(self.indikatoren, self.katalog, self.cfg_index, self.jahr, self.reihenfolge)
 
     @cached_property
-    def rob(self) -> pd.DataFrame:
+    def rob(self) -> pd.DataFrame | None:
         """Robustness of each district's class over the variants."""
-        return sozialindex.robustheit(self.sens)
+        return None if self.sens is None else sozialindex.robustheit(self.sens)
 
     @property
     def n_varianten(self) -> int:
@@ -222,15 +226,19 @@ class Teil3:
     # ----------------------------------------------------------------- Bildung und Armut
 
     @cached_property
-    def korrelation(self) -> Korrelationen:
+    def korrelation(self) -> Korrelationen | None:
         """The correlations of ``korrelationen.yml``."""
+        if self.cfg_korrelation is None:
+            return None
         return korrelationen(self.indikatoren, self.katalog, self.cfg_korrelation, self.jahr, self.reihenfolge)
 
     # ----------------------------------------------------------------- Handlungsbedarfe
 
     @cached_property
-    def std_bedarfe(self) -> pd.DataFrame:
+    def std_bedarfe(self) -> pd.DataFrame | None:
         """The indicators the needs rules refer to, standardised against the city."""
+        if self.regeln_bedarfe is None:
+            return None
         ids = bedarfe.benoetigte_indikatoren(self.regeln_bedarfe, self.katalog)
         return vergleich.standardisieren(self.indikatoren, self.katalog, self.jahr, ids, self.reihenfolge)
 

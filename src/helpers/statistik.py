@@ -398,16 +398,13 @@ def p_text(p: float) -> str:
     return "< 0,001" if p < 0.001 else fmt.zahl(p, 3)
 
 
+#: Size of |r| in words, by upper bound (Cohen's conventions 0,1 / 0,3 / 0,5).
+STAERKEN = ((0.1, "kein nennenswerter"), (0.3, "ein schwacher"), (0.5, "ein mittelstarker"))
+
+
 def staerke(r: float) -> str:
-    """Size of a correlation in words (Cohen's conventions 0,1 / 0,3 / 0,5)."""
-    a = abs(r)
-    if a < 0.1:
-        return "kein nennenswerter"
-    if a < 0.3:
-        return "ein schwacher"
-    if a < 0.5:
-        return "ein mittelstarker"
-    return "ein starker"
+    """Size of a correlation in words (:data:`STAERKEN`; from 0,5 on "ein starker")."""
+    return next((wort for grenze, wort in STAERKEN if abs(r) < grenze), "ein starker")
 
 
 def befund_paar(z: Mapping, titel_x: str, titel_y: str) -> str:
