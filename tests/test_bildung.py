@@ -15,6 +15,7 @@ from scipy.optimize import linprog
 
 from helpers import bildung
 from helpers.bildung import RegelFehler
+from helpers.daten.geheimhaltung import sperrmaske
 from helpers.daten.ordner import repo_root
 from helpers.tabellen import STADT
 
@@ -178,19 +179,22 @@ CFG = {"gesamt": "alle", "schulformen": [
     {"merkmal": "real", "name": "Realschule"}, {"merkmal": "haupt", "name": "Hauptschule"}]}
 
 
-def _zellen(tabelle: dict[str, list[int]], m: int = 3, jahr: int = 2020) -> pd.DataFrame:
-    """Cells of {district: counts per TEILE}; totals and city added; primary suppression only."""
-    zeilen = []
-    stadt = np.sum(list(tabelle.values()), axis=0)
-    for s, werte in [*tabelle.items(), (STADT, stadt)]:
-        for mm, w in [*zip(TEILE, werte), ("alle", sum(werte))]:
-            zeilen.append(dict(merkmal=mm, jahr=jahr, stadtteil=s, wert=float(w), gesperrt=1 <= w < m,
-                               grund="primär" if 1 <= w < m else ""))
-    return pd.DataFrame(zeilen)
+SUMMEN = pd.DataFrame({"ganzes": ["alle"], "teile": [tuple(TEILE)]})
+MM = pd.DataFrame({"id": [*TEILE, "alle"], "art": "anzahl"})
+
+
+def _zellen(tabelle: dict[str, list[int]], m: int = 3, jahr: int = 2020, ohne: tuple = ()) -> pd.DataFrame:
+    """The data layer's cell table for {district: counts per TEILE} (totals added, ``ohne``
+    Merkmale not delivered), suppressed with the declared sum alle = TEILE."""
+    zeilen = [dict(merkmal=mm, jahr=jahr, stadtteil=s, wert=float(w))
+              for s, werte in tabelle.items() for mm, w in [*zip(TEILE, werte), ("alle", sum(werte))]
+              if mm not in ohne]
+    return sperrmaske(pd.DataFrame(zeilen), MM, m, list(tabelle), SUMMEN)
 
 
 def _lines_ok(z: pd.DataFrame, m: int) -> list[str]:
-    """Lines (rows and columns) that would give a withheld count away."""
+    """Lines (rows and columns) that give a withheld count away: exactly one withheld cell,
+    or only small ones while a positive published cell is left that could protect them."""
     w = z.pivot(index="stadtteil", columns="merkmal", values="wert")
     g = z.pivot(index="stadtteil", columns="merkmal", values="gesperrt").astype(bool)
     schlecht = []
@@ -199,20 +203,20 @@ def _lines_ok(z: pd.DataFrame, m: int) -> list[str]:
             gg = g.loc[l] if achse == "Zeile" else g[l]
             ww = w.loc[l] if achse == "Zeile" else w[l]
             n = int(gg.sum())
-            if n == 1 or (n > 1 and (ww[gg] < m).all()):
+            if n == 1 or (n > 1 and (ww[gg] < m).all() and (ww[~gg] > 0).any()):
                 schlecht.append(f"{achse} {l}")
     return schlecht
 
 
-def test_partition_sperren_ergaenzt_eine_einzelne_sperrung():
-    z = _zellen({"A": [10, 8, 2, 0], "B": [12, 9, 7, 4], "C": [9, 11, 6, 5]})
-    out = bildung.partition_sperren(z, TEILE, "alle", ["A", "B", "C"], 3)
-    g = out.set_index(["stadtteil", "merkmal"])["gesperrt"]
+def test_uebergangszellen_zeigen_die_sperrung_der_datenschicht():
+    z = bildung.uebergangszellen(_zellen({"A": [10, 8, 2, 0], "B": [12, 9, 7, 4], "C": [9, 11, 6, 5]}), CFG,
+                                 SUMMEN)
+    g = z.set_index(["stadtteil", "merkmal"])
     # A/real = 2 is withheld; without a second cell in row A it would be 20 − 10 − 8 − 0.
-    assert g[("A", "real")] and g[("A", "ges")]  # the smallest positive published part of row A
-    assert out.set_index(["stadtteil", "merkmal"]).loc[("A", "ges"), "grund"] == bildung.ERGAENZEND
-    assert not _lines_ok(out, 3)
-    assert not g[("A", "gym")] and not g[("A", "haupt")]  # zeros and larger cells stay
+    assert g.loc[("A", "real"), "grund"] == "primär"
+    assert g.loc[("A", "ges"), "grund"] == "sekundär"  # the smallest positive published part of row A
+    assert not g.loc[("A", "gym"), "gesperrt"] and not g.loc[("A", "haupt"), "gesperrt"]  # larger cells, zeros
+    assert not _lines_ok(z, 3)
 
 
 def _bereich(z: pd.DataFrame, m: int) -> dict:
@@ -246,38 +250,40 @@ def _bereich(z: pd.DataFrame, m: int) -> dict:
     for c, k in idx.items():
         e = np.zeros(len(unbek)); e[k] = 1
         lo = linprog(e, A_eq=A, b_eq=b, bounds=grenzen).fun
-        hi = -linprog(-e, A_eq=A, b_eq=b, bounds=grenzen).fun
-        out[c] = (math.ceil(lo - 1e-9), math.floor(hi + 1e-9))
+        hi = linprog(-e, A_eq=A, b_eq=b, bounds=grenzen)
+        hi = math.inf if hi.status == 3 else -hi.fun
+        out[c] = (math.ceil(lo - 1e-9), math.floor(hi + 1e-9) if hi < math.inf else hi, w.loc[c])
     return out
 
 
-def test_partition_sperren_kein_wert_rueckrechenbar():
+def test_uebergaenge_kein_kleiner_wert_rueckrechenbar():
     rng = np.random.default_rng(7)
     for _ in range(20):
-        n = int(rng.integers(3, 6))
+        n = int(rng.integers(3, 8))
         tab = {f"S{k}": list(rng.poisson([12, 9, 4, 1.2])) for k in range(n)}
-        z = _zellen(tab)
-        out = bildung.partition_sperren(z, TEILE, "alle", list(tab), 3)
-        for zelle, (lo, hi) in _bereich(out, 3).items():
-            assert hi > lo, f"{zelle} ist eindeutig bestimmbar in {tab}"
+        z = bildung.uebergangszellen(_zellen(tab), CFG, SUMMEN)
+        assert not _lines_ok(z, 3), tab
+        for zelle, (lo, hi, wert) in _bereich(z, 3).items():
+            if wert < 3:
+                assert hi > lo, f"{zelle} ist eindeutig bestimmbar in {tab}"
 
 
-def test_uebergangszellen_pruefen_summe_und_berechnen_rest():
-    z = _zellen({"A": [10, 8, 2, 0], "B": [12, 9, 7, 4]})
-    cfg = CFG | {"schulformen": [*CFG["schulformen"][:3], CFG["schulformen"][3] | {"rest": True}]}
-    ohne_haupt = z[z["merkmal"] != "haupt"]
-    out = bildung.uebergangszellen(ohne_haupt, cfg, ["A", "B"], 3)
+def test_uebergangszellen_verlangen_die_erklaerte_summe_und_nehmen_abgeleitete_schulformen():
+    z = _zellen({"A": [10, 8, 2, 0], "B": [12, 9, 7, 4]}, ohne=("haupt",))
+    out = bildung.uebergangszellen(z, CFG, SUMMEN)
     h = out[out["merkmal"] == "haupt"].set_index("stadtteil")
     assert h.loc["B", "wert"] == 4 and h.loc[STADT, "wert"] == 4 and h.loc["A", "wert"] == 0
-    kaputt = z.copy()
-    kaputt.loc[(kaputt["stadtteil"] == "B") & (kaputt["merkmal"] == "gym"), "wert"] = 13
-    with pytest.raises(ValueError, match="Übergänge 2020, Stadtteil „B“: Die Schulformen ergeben zusammen 33"):
-        bildung.uebergangszellen(kaputt, CFG, ["A", "B"], 3)
+    assert h["abgeleitet"].all()
+    with pytest.raises(RegelFehler, match="nicht unter „summen“ erklärt"):
+        bildung.uebergangszellen(z, CFG, SUMMEN.iloc[0:0])
+    anders = pd.DataFrame({"ganzes": ["alle"], "teile": [("gym", "ges", "real")]})
+    with pytest.raises(RegelFehler, match="„- ganzes: alle“ mit „teile: \\[gym, ges, real, haupt\\]“"):
+        bildung.uebergangszellen(z, CFG, anders)
 
 
 def test_uebergangsanteile_summieren_zu_100_und_verraten_nichts():
     z = bildung.uebergangszellen(_zellen({"A": [10, 8, 2, 0], "B": [12, 9, 7, 4], "C": [9, 11, 6, 5]}),
-                                 CFG, ["A", "B", "C"], 3)
+                                 CFG, SUMMEN)
     a = bildung.uebergangsanteile(z, CFG, 2020, ["A", "B", "C"])
     assert a["stadtteil"].unique().tolist() == ["A", "B", "C", STADT]
     summe = a.groupby("stadtteil", sort=False)["anteil"].sum()
@@ -321,19 +327,6 @@ def test_uebergang_saetze_nennen_keine_unsichere_haeufigste_schulform():
     assert "„Gymnasium“ in 1 Stadtteil (B) und „Gesamtschule“ in 1 Stadtteil (C)" in text
     assert "von 20,0 % (A) bis 50,0 % (B)" in text
     assert "In C mit 20 Übergängen reicht das 95-%-Konfidenzintervall (Wilson) dieses Anteils von 21,9 % bis 61,3 %" in text
-
-
-def test_sperre_indikatoren_folgt_den_zellen():
-    ind = pd.DataFrame([
-        dict(stadtteil="A", jahr=2020, indikator="q_gym", wert=50.0, zaehler=10.0, nenner=20.0, gesperrt=False,
-             unsicher=True),
-        dict(stadtteil="B", jahr=2020, indikator="q_gym", wert=40.0, zaehler=12.0, nenner=30.0, gesperrt=False,
-             unsicher=True)])
-    kat = pd.DataFrame([dict(id="q_gym", zaehler="gym", nenner="alle")])
-    zellen = pd.DataFrame([dict(merkmal="gym", stadtteil="A", jahr=2020, wert=10.0, gesperrt=True)])
-    out = bildung.sperre_indikatoren(ind, zellen, kat).set_index("stadtteil")
-    assert out.loc["A", "gesperrt"] and math.isnan(out.loc["A", "wert"]) and out.loc["A", "nenner"] == 20
-    assert not out.loc["B", "gesperrt"] and out.loc["B", "wert"] == 40
 
 
 # --------------------------------------------------------------------------- SGB II children vs all

@@ -342,31 +342,24 @@ def _hze(amb, stat, eh, ges_gesperrt=(), amb_gesperrt=(), stat_gesperrt=()):
                         + _zeilen("stat", stat, gesperrt=stat_gesperrt) + _zeilen("eh", eh))
 
 
-def test_teile_der_summe_findet_die_arten_die_das_gesamt_bilden():
-    ind = _hze({"Nord": 20, "Mitte": 30, "Süd": 9}, {"Nord": 2, "Mitte": 8, "Süd": 5}, {"Nord": 4, "Mitte": 6, "Süd": 3})
-    assert teil2.teile_der_summe(ind, "ges", ["amb", "stat", "eh"]) == ["amb", "stat"]
-    assert teil2.teile_der_summe(ind, "ges", ["amb", "eh"]) == []
-
-
-def test_sperre_teile_verhindert_rueckrechnung_aus_dem_gesamtwert():
-    amb, stat = {"Nord": 20, "Mitte": 30, "Süd": 9}, {"Nord": 2, "Mitte": 8, "Süd": 5}
-    ind = _hze(amb, stat, {"Nord": 4, "Mitte": 6, "Süd": 3}, stat_gesperrt=("Nord",))
-    tab = teil2.vergleich_mehrere(ind, ["amb", "stat", "eh"], 2018, NAMEN)
-    vorher = tab.set_index(["stadtteil", "indikator"])
-    # without protection: stationär Nord = gesamt − ambulant
-    assert vorher.loc[("Nord", "amb"), "gesperrt"] == False  # noqa: E712
-    out = teil2.sperre_teile(tab, ind, "ges", ["amb", "stat"], 2018, NAMEN).set_index(["stadtteil", "indikator"])
-    assert out.loc[("Nord", "amb"), "gesperrt"] and out.loc[("Nord", "amb"), "sekundaer"]
-    assert np.isnan(out.loc[("Nord", "amb"), "wert"])
-    assert not out.loc[("Nord", "eh"), "gesperrt"]  # not part of the total
-    assert not out.loc[("Mitte", "amb"), "gesperrt"] and not out.loc[("Süd", "stat"), "gesperrt"]
-    # total suppressed, all parts published: the total would be their sum
-    ind2 = _hze(amb, stat, {"Nord": 4, "Mitte": 6, "Süd": 3}, ges_gesperrt=("Süd",))
-    tab2 = teil2.vergleich_mehrere(ind2, ["amb", "stat"], 2018, NAMEN)
-    out2 = teil2.sperre_teile(tab2, ind2, "ges", ["amb", "stat"], 2018, NAMEN).set_index(["stadtteil", "indikator"])
-    assert out2.loc[("Süd", "stat"), "gesperrt"] and not out2.loc[("Süd", "amb"), "gesperrt"]  # the smaller part
-    md = teil2.mehrere_markdown(out2.reset_index(), {"amb": "ambulant", "stat": "stationär"}, "‰", NAMEN)
-    assert "| Süd | 9,0 | • |" in md and md.splitlines()[-1].startswith("| **Gesamtstadt** |")
+def test_hilfearten_sind_gegen_rueckrechnung_aus_dem_gesamtwert_geschuetzt():
+    # ambulant + stationär = insgesamt is a declared sum: the data layer's flags already protect
+    # the types, so the table by type never shows a single withheld type next to a published total
+    d = laden(DATEN["demo"])
+    assert ("hze_ambulant", "hze_stationaer") in d.katalog.teile_von("hze_gesamt")
+    arten = ["hze_ambulant_quote", "hze_stationaer_quote"]
+    gesehen = 0
+    for jahr in sorted(d.indikatoren.loc[d.indikatoren["indikator"] == "hze_quote", "jahr"].unique()):
+        tab = teil2.vergleich_mehrere(d.indikatoren, [*arten, "hze_quote"], int(jahr))
+        g = tab.pivot(index="stadtteil", columns="indikator", values="gesperrt")
+        # a row (district: types + total): none or at least two withheld
+        assert not (g.sum(axis=1) == 1).any(), g[g.sum(axis=1) == 1]
+        gesehen += int(g[arten].any(axis=1).sum())
+    assert gesehen, "Die Demodaten sollen gesperrte Hilfearten zeigen"
+    md = teil2.mehrere_markdown(teil2.vergleich_mehrere(d.indikatoren, arten, 2023, d.stadtteile["name"].tolist()),
+                                {"hze_ambulant_quote": "ambulant", "hze_stationaer_quote": "stationär"}, "‰",
+                                d.stadtteile["name"].tolist())
+    assert md.splitlines()[-1].startswith("| **Gesamtstadt** |")
 
 
 def test_balken_gruppiert_zeigt_gesperrte_werte_und_die_gesamtstadt():

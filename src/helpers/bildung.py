@@ -7,10 +7,12 @@
   shares of the examined children, suppressed cells kept as such
   (:func:`befundmatrix`, :func:`heatmap_befunde`).
 - **Übergänge nach der Grundschule**: transitions by school type per district as
-  shares summing to 100 % (school types in ``regeln/schulformen.yml``), with
-  complementary suppression inside the partition so that a withheld count cannot
-  be recovered as "all transitions minus the other school types"
-  (:func:`partition_sperren`, :func:`uebergangsanteile`, :func:`balken_uebergaenge`).
+  shares summing to 100 % (school types in ``regeln/schulformen.yml``). The school
+  types must be a declared sum of the catalog (``summen:`` in ``indikatoren.yml``);
+  then the data layer's suppression already makes sure that no withheld count can be
+  recovered as "all transitions minus the other school types", and this module only
+  reads its ``gesperrt`` flags (:func:`uebergangszellen`, :func:`uebergangsanteile`,
+  :func:`balken_uebergaenge`).
 
 Rule files are looked up with :func:`helpers.regeln.regeldatei`: in
 ``<data folder>/regeln/`` and, if absent there, in ``<repo>/data/regeln/``. All functions are pure: DataFrames in,
@@ -19,7 +21,6 @@ DataFrames, figures or text out.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -42,14 +43,12 @@ RICHTWERT_ARTEN = {
     "planung": "Planwert der örtlichen Bedarfsplanung",
     "orientierung": "Orientierungswert",
 }
-ERGAENZEND = "ergänzend"  # reason for cells suppressed by the partition rule
 
 __all__ = [
     "RegelFehler", "lade_betreuung", "richtwert", "versorgung", "versorgung_saetze",
     "versorgung_markdown", "richtwert_linie", "befundmatrix", "heatmap_befunde", "befund_saetze",
-    "lade_schulformen", "partition_sperren", "uebergangszellen", "uebergangsanteile",
-    "uebergaenge_markdown", "balken_uebergaenge", "uebergang_saetze", "sperre_indikatoren",
-    "mit_uebergangssperren", "quelle_satz", "sperrgruende",
+    "lade_schulformen", "uebergangszellen", "uebergangsanteile", "uebergaenge_markdown",
+    "balken_uebergaenge", "uebergang_saetze", "quelle_satz", "sperrgruende",
 ]
 
 
@@ -494,11 +493,12 @@ def befund_saetze(matrix: pd.DataFrame, kurztitel: Mapping[str, str]) -> list[st
 
 def lade_schulformen(pfad: str | Path, merkmale: pd.DataFrame | None = None) -> dict:
     """Read and check ``schulformen.yml``: ``gesamt`` (Merkmal of all transitions) and
-    ``schulformen`` (list of ``merkmal``, ``name``, optional ``hervorheben: true`` and
-    ``rest: true``) in chart order.
+    ``schulformen`` (list of ``merkmal``, ``name``, optional ``hervorheben: true``) in
+    chart order.
 
-    The school types must partition the transitions: their counts add up to ``gesamt``.
-    A ``rest`` school type that is not delivered is derived as ``gesamt`` minus the others.
+    The school types must partition the transitions: their counts add up to ``gesamt``
+    (declared under ``summen`` in the catalog, checked by the data layer; see
+    :func:`uebergangszellen`).
     """
     pfad = Path(pfad)
     cfg = _lese_yaml(pfad)
@@ -528,135 +528,36 @@ def lade_schulformen(pfad: str | Path, merkmale: pd.DataFrame | None = None) -> 
         if not isinstance(s.get("hervorheben", False), bool):
             raise RegelFehler(f"{datei}, Schulform {nr} ({m}), Feld „hervorheben“: „{s.get('hervorheben')}“ – "
                               "true oder false.")
-        if not isinstance(s.get("rest", False), bool):
-            raise RegelFehler(f"{datei}, Schulform {nr} ({m}), Feld „rest“: „{s.get('rest')}“ – true oder false.")
-    for feld in ("hervorheben", "rest"):
-        if sum(bool(s.get(feld, False)) for s in sf) > 1:
-            raise RegelFehler(f"{datei}, Feld „{feld}“: höchstens eine Schulform darf „{feld}: true“ haben.")
+    if sum(bool(s.get("hervorheben", False)) for s in sf) > 1:
+        raise RegelFehler(f"{datei}, Feld „hervorheben“: höchstens eine Schulform darf „hervorheben: true“ haben.")
     return {"gesamt": cfg["gesamt"], "schulformen": [dict(s) for s in sf]}
 
 
-def partition_sperren(zellen: pd.DataFrame, teile: Sequence[str], gesamt: str,
-                      reihenfolge: Sequence[str], mindestfallzahl: int) -> pd.DataFrame:
-    """Complementary suppression for a table "districts × parts" with both margins.
+def uebergangszellen(sperrungen: pd.DataFrame, cfg: Mapping, summen: pd.DataFrame) -> pd.DataFrame:
+    """The transition cells of all years, suppressed by the data layer.
 
-    ``zellen`` holds one year: ``stadtteil`` (districts and :data:`STADT`), ``merkmal``
-    (the ``teile`` and ``gesamt``), ``wert``, ``gesperrt`` (suppression so far, e.g.
-    from the data layer). Every row (a district: parts + gesamt) and every column (a
-    part or gesamt: districts + city) is a linear equation. A line gives a withheld
-    count away by subtraction if it has exactly one withheld cell, or if all its
-    withheld cells are small (below ``mindestfallzahl``, so known to lie between 1
-    and ``mindestfallzahl − 1``: with a threshold of 3, two withheld cells adding up
-    to 2 are both 1). Until no such line is left, one more cell of such a line is
-    withheld: the smallest positive published part (ties: district order, then
-    ``teile`` order), else the line's total – the same rule as the data layer's
-    secondary suppression, applied to rows and columns.
-    Returns ``zellen`` with updated ``gesperrt`` and ``grund`` (:data:`ERGAENZEND`
-    for cells added here, else the previous ``grund`` or "").
-    """
-    teile = list(teile)
-    spalten = [*teile, gesamt]
-    zeilen = [s for s in reihenfolge if s in set(zellen["stadtteil"])] + [STADT]
-    w = zellen.pivot_table(index="stadtteil", columns="merkmal", values="wert", aggfunc="first")
-    w = w.reindex(index=zeilen, columns=spalten)
-    if w.isna().any().any():
-        fehlt = w.stack(future_stack=True)
-        fehlt = fehlt[fehlt.isna()].index[0]
-        raise ValueError(f"Übergänge: Für „{fehlt[0]}“ fehlt der Wert des Merkmals „{fehlt[1]}“. "
-                         "Alle Schulformen aus regeln/schulformen.yml müssen für jeden Stadtteil geliefert werden.")
-    g = (zellen.pivot_table(index="stadtteil", columns="merkmal", values="gesperrt", aggfunc="first")
-         .reindex(index=zeilen, columns=spalten).fillna(False).astype(bool))
-    W, G = w.to_numpy(dtype=float, copy=True), g.to_numpy(dtype=bool, copy=True)
-    neu = np.zeros_like(G)
-    n_z, n_s = G.shape
-    # lines: (cells, index of the line's total) – rows: parts + gesamt; columns: districts + city
-    linien = [([(i, j) for j in range(n_s)], (i, n_s - 1)) for i in range(n_z)]
-    linien += [([(i, j) for i in range(n_z)], (n_z - 1, j)) for j in range(n_s)]
-    def braucht(zellen_l) -> bool:
-        gesperrt_l = [c for c in zellen_l if G[c]]
-        return bool(gesperrt_l) and (len(gesperrt_l) == 1 or all(W[c] < mindestfallzahl for c in gesperrt_l))
-
-    def kreuzend(c, ist_zeile: bool):
-        return linien[n_z + c[1]][0] if ist_zeile else linien[c[0]][0]
-
-    def kosten(c, ist_zeile: bool):
-        # prefer a cell whose crossing line is fine afterwards (fewer cascades), then the smallest
-        G[c] = True
-        folge = braucht(kreuzend(c, ist_zeile))
-        G[c] = False
-        return (folge, W[c], c)
-
-    while True:
-        geaendert = False
-        for nr, (zellen_l, total) in enumerate(linien):
-            if not braucht(zellen_l):
-                continue
-            ist_zeile = nr < n_z
-            teile_l = [c for c in zellen_l if c != total and not G[c] and W[c] > 0]
-            wahl = min(teile_l, key=lambda c: kosten(c, ist_zeile)) if teile_l else total
-            if G[wahl]:  # nothing left to withhold in this line
-                continue
-            G[wahl] = neu[wahl] = True
-            geaendert = True
-        if not geaendert:
-            break
-    out = zellen.copy()
-    lookup = {(zeilen[i], spalten[j]): (bool(G[i, j]), bool(neu[i, j])) for i in range(n_z) for j in range(n_s)}
-    paare = list(zip(out["stadtteil"], out["merkmal"]))
-    out["gesperrt"] = [lookup.get(p, (g_, False))[0] for p, g_ in zip(paare, out["gesperrt"])]
-    alt = out["grund"] if "grund" in out else pd.Series("", index=out.index)
-    out["grund"] = [ERGAENZEND if lookup.get(p, (False, False))[1] else (a if isinstance(a, str) else "")
-                    for p, a in zip(paare, alt)]
-    return out
-
-
-def uebergangszellen(sperrungen: pd.DataFrame, cfg: Mapping, reihenfolge: Sequence[str],
-                     mindestfallzahl: int) -> pd.DataFrame:
-    """The transition cells of all years with partition suppression applied.
-
-    ``sperrungen`` is the data layer's cell table (``merkmal``, ``jahr``, ``stadtteil``,
-    ``wert``, ``gesperrt``, ``grund``). Checks that the school types add up to the total.
+    ``sperrungen`` is the data layer's cell table (``Datenbestand.sperrungen``: ``merkmal``,
+    ``jahr``, ``stadtteil``, ``wert``, ``gesperrt``, ``grund``; a school type that is not
+    delivered is derived there from the declared sum). ``summen`` is the catalog's
+    ``Katalog.summen``: the school types must be declared as the parts of ``gesamt`` –
+    only then does the suppression protect them against "all minus the others" (the data
+    layer also checks that they add up).
     """
     teile = [s["merkmal"] for s in cfg["schulformen"]]
     gesamt = cfg["gesamt"]
+    erklaert = any(g == gesamt and set(t) == set(teile) for g, t in zip(summen["ganzes"], summen["teile"]))
+    if not erklaert:
+        raise RegelFehler(
+            f"{SCHULFORMEN}: Die Schulformen ({', '.join(teile)}) ergeben zusammen „{gesamt}“, diese Summe ist in "
+            "indikatoren.yml aber nicht unter „summen“ erklärt. Ergänzen Sie dort „- ganzes: "
+            f"{gesamt}“ mit „teile: [{', '.join(teile)}]“: Nur dann prüft die Datenschicht die Summe und "
+            "sperrt so, dass sich keine gesperrte Schulform als Differenz berechnen lässt.")
     z = sperrungen[sperrungen["merkmal"].isin([*teile, gesamt])]
-    rest = [s["merkmal"] for s in cfg["schulformen"] if s.get("rest")]
-    if rest and rest[0] not in set(z["merkmal"]) and gesamt in set(z["merkmal"]):
-        z = pd.concat([z, _restzellen(z, rest[0], teile, gesamt, mindestfallzahl)], ignore_index=True)
     fehlend = [m for m in [*teile, gesamt] if m not in set(z["merkmal"])]
     if fehlend:
         raise KeyError(f"Übergänge: Die Merkmale {', '.join(fehlend)} fehlen im Datenbestand "
                        "(regeln/schulformen.yml mit den gelieferten Daten abgleichen).")
-    teile_summe = z[z["merkmal"].isin(teile)].groupby(["jahr", "stadtteil"], sort=False)["wert"].sum()
-    total = z[z["merkmal"] == gesamt].set_index(["jahr", "stadtteil"])["wert"]
-    diff = (teile_summe.reindex(total.index) - total).dropna()
-    falsch = diff[diff.abs() > 1e-9]
-    if len(falsch):
-        (jahr, st), d = falsch.index[0], falsch.iloc[0]
-        raise ValueError(
-            f"Übergänge {jahr}, Stadtteil „{st}“: Die Schulformen ergeben zusammen "
-            f"{fmt.zahl(teile_summe[(jahr, st)])}, das Merkmal „{gesamt}“ aber {fmt.zahl(total[(jahr, st)])} "
-            f"(Abweichung {fmt.vorzeichen(d, 0)}). Bitte die Übergangszahlen im Bestand prüfen oder fehlende "
-            "Schulformen in regeln/schulformen.yml ergänzen.")
-    teile_jahre = [partition_sperren(g, teile, gesamt, reihenfolge, mindestfallzahl) for _, g in z.groupby("jahr", sort=True)]
-    return pd.concat(teile_jahre, ignore_index=True)
-
-
-def _restzellen(z: pd.DataFrame, rest: str, teile: Sequence[str], gesamt: str, mindestfallzahl: int) -> pd.DataFrame:
-    """Cells of the ``rest`` school type as ``gesamt`` minus the delivered ones, with primary suppression."""
-    andere = [t for t in teile if t != rest]
-    if not set(andere) <= set(z["merkmal"]):
-        return z.iloc[0:0]
-    summe = z[z["merkmal"].isin(andere)].groupby(["jahr", "stadtteil"], sort=False)["wert"].sum()
-    tot = z[z["merkmal"] == gesamt].set_index(["jahr", "stadtteil"])["wert"]
-    w = (tot - summe.reindex(tot.index)).rename("wert").reset_index()
-    negativ = w[w["wert"] < 0]
-    if len(negativ):
-        r = negativ.iloc[0]
-        raise ValueError(f"Übergänge {r['jahr']}, Stadtteil „{r['stadtteil']}“: Die gelieferten Schulformen "
-                         f"ergeben mehr als das Merkmal „{gesamt}“; „{rest}“ kann nicht als Rest berechnet werden.")
-    gesp = (w["wert"] >= 1) & (w["wert"] < mindestfallzahl)
-    return w.assign(merkmal=rest, gesperrt=gesp.to_numpy(), grund=np.where(gesp, "primär", ""))
+    return z.reset_index(drop=True)
 
 
 def uebergangsanteile(zellen: pd.DataFrame, cfg: Mapping, jahr: int, reihenfolge: Sequence[str]) -> pd.DataFrame:
@@ -838,7 +739,8 @@ def sperrgruende(sperrungen: pd.DataFrame, katalog_indikatoren: pd.DataFrame, ta
 
     Returns ``{"klein": [...], "ergaenzend": [...]}``: districts whose zaehler or nenner
     count is itself small (primary suppression), and districts withheld only so that
-    small counts cannot be recovered by subtraction (secondary or partition suppression).
+    small counts cannot be recovered by subtraction (secondary suppression, also across
+    declared sums).
     """
     k = katalog_indikatoren.set_index("id").loc[indikator]
     zellen = sperrungen[(sperrungen["jahr"] == jahr) & sperrungen["merkmal"].isin([k["zaehler"], k["nenner"]])]
@@ -847,32 +749,3 @@ def sperrgruende(sperrungen: pd.DataFrame, katalog_indikatoren: pd.DataFrame, ta
     for s in tab.loc[tab["gesperrt"], "stadtteil"]:
         out["klein" if s in primaer else "ergaenzend"].append(s)
     return out
-
-
-def sperre_indikatoren(ind: pd.DataFrame, zellen: pd.DataFrame, katalog_indikatoren: pd.DataFrame) -> pd.DataFrame:
-    """Withhold indicator rows whose zaehler or nenner cell is withheld in ``zellen``.
-
-    Keeps the indicator table consistent with extra (e.g. partition) suppression.
-    """
-    gesp = zellen.loc[zellen["gesperrt"], ["merkmal", "stadtteil", "jahr"]]
-    if gesp.empty:
-        return ind
-    k = katalog_indikatoren.set_index("id")
-    z = ind["indikator"].map(k["zaehler"])
-    n = ind["indikator"].map(k["nenner"])
-    schl = set(zip(gesp["merkmal"], gesp["stadtteil"], gesp["jahr"].astype(int)))
-    z_g = np.array([(a, b, int(c)) in schl for a, b, c in zip(z, ind["stadtteil"], ind["jahr"])])
-    n_g = np.array([(a, b, int(c)) in schl for a, b, c in zip(n, ind["stadtteil"], ind["jahr"])])
-    neu = z_g | n_g
-    out = ind.copy()
-    out.loc[neu, "gesperrt"] = True
-    out.loc[neu, ["wert", "zaehler"]] = np.nan
-    out.loc[n_g, "nenner"] = np.nan
-    return out
-
-
-def mit_uebergangssperren(ctx, zellen: pd.DataFrame):
-    """A copy of the notebook context whose indicator table carries the partition suppression."""
-    ind = sperre_indikatoren(ctx.indikatoren, zellen, ctx.katalog.indikatoren)
-    daten = dataclasses.replace(ctx.daten, indikatoren=ind)
-    return dataclasses.replace(ctx, daten=daten)

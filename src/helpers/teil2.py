@@ -3,7 +3,9 @@
 - :func:`quelle` – the computed "Quelle: …" line from the catalog;
 - several related indicators side by side per district, e.g. Hilfen zur Erziehung by
   type: :func:`verwandte`, :func:`vergleich_mehrere`, :func:`balken_gruppiert`,
-  :func:`mehrere_markdown`, :func:`mehrere_text`.
+  :func:`mehrere_markdown`, :func:`mehrere_text`. Types that add up to a total (ambulant +
+  stationär = Hilfen zur Erziehung) are protected by the data layer (declared sums in the
+  catalog, :mod:`helpers.daten.geheimhaltung`); the tables here show its ``gesperrt`` flags.
 
 Candidates for the kit (generic, no Handlungsfeld-specific logic).
 """
@@ -210,61 +212,3 @@ def konzentration_text(ind: pd.DataFrame, indikator: str, jahr: int, zaehler_was
     if pd.notna(n):
         satz += f", {'aber nur' if n < z else 'und'} {fmt.prozent(n)} {nenner_was}"
     return satz + "."
-
-
-# --------------------------------------------------------------------------- parts of a total
-
-
-def teile_der_summe(ind: pd.DataFrame, gesamt: str, kandidaten: Sequence[str]) -> list[str]:
-    """The candidates whose numerators add up to the numerator of ``gesamt`` (e.g. ambulant +
-    stationär = Hilfen zur Erziehung insgesamt), found in the data: in every year the city
-    numerators must sum exactly. The largest such subset is returned (empty if none)."""
-    from itertools import combinations
-
-    def stadt(i):
-        r = tabellen.reihe(ind, i)
-        return r[r["stadtteil"] == STADT].set_index("jahr")["zaehler"]
-
-    ziel = stadt(gesamt)
-    reihen = {i: stadt(i) for i in kandidaten}
-    for k in range(len(kandidaten), 1, -1):
-        for combo in combinations(kandidaten, k):
-            summe = sum(reihen[i] for i in combo)
-            gemeinsam = summe.dropna().index.intersection(ziel.dropna().index)
-            if len(gemeinsam) and np.allclose(summe.loc[gemeinsam], ziel.loc[gemeinsam]):
-                return list(combo)
-    return []
-
-
-def sperre_teile(tab: pd.DataFrame, ind: pd.DataFrame, gesamt: str, teile: Sequence[str], jahr: int,
-                 reihenfolge: Sequence[str] | None = None) -> pd.DataFrame:
-    """Secondary suppression across a total and its parts, for showing them side by side.
-
-    The data layer protects each Merkmal against subtraction from the city total, but not
-    relations *between* Merkmale (see :mod:`helpers.daten.geheimhaltung`). When the total
-    of a district is published next to its parts, a single suppressed part would be
-    recoverable as total − other parts; when the total is suppressed but all parts are
-    published, the total would be their sum. In both cases the smallest positive published
-    part of that district is suppressed as well (ties: first in ``teile``).
-
-    ``tab`` comes from :func:`vergleich_mehrere`; returned as a copy with ``gesperrt`` set,
-    ``wert``/``differenz``/``rang`` withheld for the added cells and a column ``sekundaer``.
-    """
-    out = tab.copy()
-    out["sekundaer"] = False
-    if len(teile) < 2:
-        return out
-    summe = tabellen.vergleich(ind, gesamt, jahr, reihenfolge).set_index("stadtteil")
-    for name, g in out[out["indikator"].isin(list(teile))].groupby("stadtteil", sort=False):
-        gesamt_gesperrt = bool(summe.at[name, "gesperrt"]) if name in summe.index else True
-        n_gesperrt = int(g["gesperrt"].sum())
-        if (not gesamt_gesperrt and n_gesperrt == 1) or (gesamt_gesperrt and n_gesperrt == 0):
-            frei = g[~g["gesperrt"] & g["wert"].notna()]
-            if frei.empty:
-                continue
-            positiv = frei[frei["wert"] > 0]
-            wahl = (positiv if len(positiv) else frei).sort_values("wert", kind="stable").index[0]
-            out.loc[wahl, ["gesperrt", "sekundaer"]] = True
-            out.loc[wahl, ["wert", "differenz"]] = np.nan
-            out.loc[wahl, "rang"] = pd.NA
-    return out

@@ -38,7 +38,7 @@ class Datenbestand:
     bestand: pd.DataFrame
     indikatoren: pd.DataFrame
     manifest: pd.DataFrame
-    sperrungen: pd.DataFrame  # every cell with gesperrt and grund (primär/sekundär), city included
+    sperrungen: pd.DataFrame  # every cell with gesperrt, grund (primär/sekundär), abgeleitet; city included
 
     def kopie(self) -> "Datenbestand":
         """Independent tables (copy-on-write: cheap until someone modifies them)."""
@@ -173,8 +173,11 @@ def _laden(ordner: Path, katalog_datei: Path) -> Datenbestand:
         raise DatenFehler(probleme, ordner)
 
     reihenfolge = stadtteile["name"].tolist()
-    maske = geheimhaltung.sperrmaske(bestand, katalog.merkmale, bericht.mindestfallzahl, reihenfolge)
-    tabelle = indikatoren.berechne(maske, katalog.indikatoren, bericht.mindestnenner, reihenfolge)
+    maske = geheimhaltung.sperrmaske(bestand, katalog.merkmale, bericht.mindestfallzahl, reihenfolge,
+                                     katalog.summen)
+    # Indicators only from delivered cells; derived ones (from declared sums) serve the charts.
+    tabelle = indikatoren.berechne(maske[~maske["abgeleitet"]], katalog.indikatoren, bericht.mindestnenner,
+                                   reihenfolge)
     return Datenbestand(
         ordner=ordner, bericht=bericht, stadtteile=stadtteile, katalog=katalog, bestand=bestand,
         indikatoren=tabelle,

@@ -7,12 +7,18 @@ Schema: see CONTEXT/data README. Optional keys beyond the documented schema:
 * Indikator ``zaehler_kann_nenner_uebersteigen: true`` – switches off the check
   zaehler <= nenner (e.g. cases per 1,000 residents).
 * Indikator ``kern`` (default false), ``kurztitel`` (default: ``titel``).
+* Top-level ``summen`` (optional): additive relations between Merkmale of
+  ``art: anzahl`` that hold exactly in every district and year, e.g.
+  ``{ganzes: hze_gesamt, teile: [hze_ambulant, hze_stationaer]}``. The data check
+  verifies them (:func:`helpers.daten.geheimhaltung.pruefe_summen`) and the
+  disclosure control protects the parts against recovery as "whole − other parts"
+  (:mod:`helpers.daten.geheimhaltung`). Declare only relations that hold exactly.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +27,7 @@ from helpers.daten.fehler import Problem, aehnlichster
 from helpers.daten.yamldatei import YamlInhalt, lese_yaml
 
 ARTEN = ("anzahl", "betrag")
+ABSCHNITTE = ("handlungsfelder", "merkmale", "indikatoren", "summen")
 RICHTUNGEN = ("belastung", "vorteil", "neutral")
 
 
@@ -31,6 +38,8 @@ class Katalog:
     handlungsfelder: pd.DataFrame
     merkmale: pd.DataFrame
     indikatoren: pd.DataFrame
+    #: declared additive relations: ``ganzes`` (Merkmal id), ``teile`` (tuple of Merkmal ids)
+    summen: pd.DataFrame = field(default_factory=lambda: leere_summen())
 
     def indikator(self, id: str) -> pd.Series:
         """The catalog row of one indicator (dict-like: ``row["titel"]``, ``row.get("kern")``)."""
@@ -50,7 +59,15 @@ class Katalog:
 
     def kopie(self) -> "Katalog":
         return Katalog(self.handlungsfelder.copy(deep=False), self.merkmale.copy(deep=False),
-                       self.indikatoren.copy(deep=False))
+                       self.indikatoren.copy(deep=False), self.summen.copy(deep=False))
+
+    def teile_von(self, ganzes: str) -> list[tuple[str, ...]]:
+        """The declared part lists of ``ganzes`` (empty if it is nobody's sum)."""
+        return [t for g, t in zip(self.summen["ganzes"], self.summen["teile"]) if g == ganzes]
+
+
+def leere_summen() -> pd.DataFrame:
+    return pd.DataFrame({"ganzes": pd.Series(dtype="str"), "teile": pd.Series(dtype=object)})
 
 
 def _zeile(t: pd.DataFrame, id: str, art: str) -> pd.Series:
@@ -227,6 +244,13 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
                       f"Handlungsfeld {h} ist unter „handlungsfelder“ nicht aufgeführt.",
                       "Ergänzen Sie das Handlungsfeld oder korrigieren Sie die Nummer.")
 
+    art_roh = {e["id"]: e.get("art") for e in roh_mm if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    summen = _summen(y, pr, definiert, art_roh)
+    for k in y:
+        nah = difflib.get_close_matches(str(k), ABSCHNITTE, n=1, cutoff=0.75) if k not in ABSCHNITTE else []
+        if nah:
+            pr.fehler((k,), None, f"Unbekannter Abschnitt „{k}“ im Katalog.", f"Meinten Sie „{nah[0]}“?")
+
     def tabelle(eintraege: list[dict], erste: list[str]) -> pd.DataFrame:
         if not eintraege:
             return pd.DataFrame(columns=erste)
@@ -245,4 +269,123 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
     indikatoren["faktor"] = indikatoren["faktor"].astype(float)
     indikatoren["kern"] = indikatoren["kern"].astype(bool)
     indikatoren["zaehler_kann_nenner_uebersteigen"] = indikatoren["zaehler_kann_nenner_uebersteigen"].astype(bool)
-    return Katalog(handlungsfelder, merkmale, indikatoren)
+    st = leere_summen()
+    if summen:
+        st = pd.DataFrame({"ganzes": pd.Series([e["ganzes"] for e in summen], dtype="str"),
+                           "teile": pd.Series([e["teile"] for e in summen], dtype=object)})
+    return Katalog(handlungsfelder, merkmale, indikatoren, st)
+
+
+SUMMEN_SCHLUESSEL = ("ganzes", "teile", "beschreibung")
+_SUMMEN_HINWEIS = ("Form: „- ganzes: hze_gesamt“ und darunter „teile: [hze_ambulant, hze_stationaer]“ "
+                   "(Merkmal-Kennungen aus „merkmale“).")
+
+
+def _summen(y: dict, pr: _Pruefer, definiert: set, art: dict) -> list[dict]:
+    """Check the optional section ``summen``; return the valid relations (``ganzes``, ``teile`` tuple).
+
+    Rules: ``ganzes`` and every part are defined Merkmale of ``art: anzahl``; at least two
+    parts; no part twice or equal to ``ganzes``; no relation twice; no circle (a Merkmal
+    that is, through declared sums, a part of itself).
+    """
+    roh = y.get("summen")
+    if roh is None:
+        return []
+    if not isinstance(roh, list):
+        pr.fehler(("summen",), None, "Der Abschnitt „summen“ ist keine Liste.", _SUMMEN_HINWEIS)
+        return []
+
+    def merkmal_ok(pfad, v, rolle) -> bool:
+        if not _kennung(v):
+            pr.fehler(pfad, v, f"„{rolle}“ muss die Kennung eines Merkmals sein.", _SUMMEN_HINWEIS)
+            return False
+        if v not in definiert:
+            nah = aehnlichster(v, definiert, cutoff=0.6)
+            pr.fehler(pfad, v, f"Die Summe verweist auf das unbekannte Merkmal „{v}“.",
+                      (f"Meinten Sie „{nah}“? " if nah else "") + "Jedes Merkmal einer Summe muss unter "
+                      "„merkmale“ definiert sein.")
+            return False
+        if art.get(v) in ARTEN and art.get(v) != "anzahl":
+            pr.fehler(pfad, v, f"Das Merkmal „{v}“ ist ein Betrag (art: {art.get(v)}); Summen werden nur für "
+                      "Anzahlen erklärt.",
+                      "Summen dienen dem Schutz kleiner Fallzahlen, der nur für „art: anzahl“ gilt: "
+                      "entfernen Sie das Merkmal aus der Summe.")
+            return False
+        return True
+
+    gut, gesehen = [], {}
+    for i, e in enumerate(roh):
+        if not isinstance(e, dict):
+            pr.fehler(("summen", i), e, f"Eintrag {i + 1} in „summen“ ist keine Zuordnung.", _SUMMEN_HINWEIS)
+            continue
+        ok = True
+        for k in e:
+            if k not in SUMMEN_SCHLUESSEL:
+                nah = difflib.get_close_matches(str(k), SUMMEN_SCHLUESSEL, n=1, cutoff=0.6)
+                pr.fehler(("summen", i, k), None, f"Unbekannter Schlüssel „{k}“ unter „summen“.",
+                          f"Meinten Sie „{nah[0]}“?" if nah else "Erlaubt sind ganzes, teile und beschreibung.")
+                ok = False
+        g = e.get("ganzes")
+        if g is None:
+            pr.fehler(("summen", i), None, f"Im Eintrag {i + 1} unter „summen“ fehlt „ganzes“.", _SUMMEN_HINWEIS)
+            ok = False
+        else:
+            ok &= merkmal_ok(("summen", i, "ganzes"), g, "ganzes")
+        teile = e.get("teile")
+        if not isinstance(teile, list) or len(teile) < 2:
+            pr.fehler(("summen", i, "teile"), None if teile is None else teile,
+                      f"Die Summe „{g}“ braucht unter „teile“ eine Liste mit mindestens zwei Merkmalen.",
+                      _SUMMEN_HINWEIS)
+            ok = False
+            teile = []
+        erste: dict = {}
+        for j, t in enumerate(teile):
+            pfad = ("summen", i, "teile", j)
+            if not merkmal_ok(pfad, t, "teile"):
+                ok = False
+            elif t == g:
+                pr.fehler(pfad, t, f"„{t}“ ist das Ganze dieser Summe und kann nicht zugleich ein Teil sein.",
+                          "Entfernen Sie es aus „teile“.")
+                ok = False
+            elif t in erste:
+                pr.fehler(pfad, t, f"Der Teil „{t}“ steht zweimal in der Summe „{g}“.",
+                          "Jeder Teil darf nur einmal vorkommen: löschen Sie den doppelten Eintrag.")
+                ok = False
+            else:
+                erste[t] = j
+        if not ok:
+            continue
+        schluessel = (g, frozenset(teile))
+        if schluessel in gesehen:
+            pr.fehler(("summen", i, "ganzes"), g,
+                      f"Die Summe „{g}“ mit diesen Teilen ist bereits erklärt "
+                      f"(Zeile {pr.inhalt.zeile('summen', gesehen[schluessel])}).",
+                      "Löschen Sie den doppelten Eintrag.")
+            continue
+        gesehen[schluessel] = i
+        gut.append({"ganzes": g, "teile": tuple(teile), "_index": i})
+
+    # A circle (A = B + …, B = A + …) forces all other parts to zero: a declaration error.
+    kinder: dict[str, set] = {}
+    for e in gut:
+        kinder.setdefault(e["ganzes"], set()).update(e["teile"])
+
+    def erreichbar(start: str) -> set:
+        seen, stapel = set(), list(kinder.get(start, ()))
+        while stapel:
+            m = stapel.pop()
+            if m not in seen:
+                seen.add(m)
+                stapel.extend(kinder.get(m, ()))
+        return seen
+
+    ohne_kreis = []
+    for e in gut:
+        if e["ganzes"] in erreichbar(e["ganzes"]):
+            pr.fehler(("summen", e["_index"], "ganzes"), e["ganzes"],
+                      f"Die Summen bilden einen Kreis: „{e['ganzes']}“ ist über erklärte Summen ein Teil von sich "
+                      "selbst.", "Jedes Merkmal darf nur in einer Richtung Teil eines anderen sein: korrigieren "
+                      "Sie „ganzes“ oder „teile“.")
+        else:
+            ohne_kreis.append(e)
+    return ohne_kreis

@@ -17,7 +17,10 @@ Rules (each has a test in ``tests/test_daten_pruefen.py``):
   that does not set ``zaehler_kann_nenner_uebersteigen: true``: zaehler <= nenner;
 * for every Merkmal the catalog's indicators use: present at all, present in the
   Berichtsjahr (unless the Merkmal sets ``jaehrlich: false``), and in every year
-  it is delivered, present for every district.
+  it is delivered, present for every district;
+* every sum declared under ``summen`` in the catalog holds in every district and year
+  (``geheimhaltung.pruefe_summen``; also: Merkmale of a sum complete per year, a
+  Merkmal derived from a sum not negative).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.daten.fehler import Problem, aehnlichster
+from helpers.daten.geheimhaltung import pruefe_summen
 from helpers.daten.stadtteile import RESERVIERT
 from helpers.daten.stadtteile import vorschlag as stadtteil_vorschlag
 from helpers.daten.stadtteile import zuordnung
@@ -207,6 +211,10 @@ def pruefe_bestand(roh: pd.DataFrame, stadtteile, katalog, bericht, probleme: li
         _pruefe_vollstaendigkeit(df, mm_ok, mm_ok & jahr_ok, st_ok, stadtteile, katalog, bericht, probleme)
         gut = df[schluessel_ok & wert_ok & ~dup.reindex(df.index, fill_value=False).to_numpy()]
         _pruefe_zaehler_nenner(gut, roh, katalog, probleme)
+        if stadtteile is not None and len(katalog.summen):
+            sp_wert = roh["sp_wert"].astype("str").to_numpy()[gut.index.to_numpy()]
+            pruefe_summen(gut.assign(sp_wert=sp_wert), katalog.summen, stadtteile["name"].tolist(), probleme,
+                          set(genutzte_merkmale(katalog)))
 
     return df[schluessel_ok & wert_ok].reset_index(drop=True)
 
