@@ -21,6 +21,7 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.run import Run
 
 from helpers.build import pandoc
 from helpers.build.book import Chapter, book_markdown
@@ -65,23 +66,25 @@ def fit_tables(document, width: int = TEXT_WIDTH) -> None:
     """Give every table the text width, columns sized by their content, small type when wide.
 
     Pandoc leaves the widths to Word's autofit, which LibreOffice and Word's web view do not
-    do (narrow tables, one letter per line); fixed widths look the same everywhere.
+    do (narrow tables, one letter per line); fixed widths look the same everywhere. Works on
+    the XML directly: python-docx's cell objects are too slow for a book's tables.
     """
-    for table in document.tables:
-        rows = [[cell.text for cell in row.cells] for row in table.rows]
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        rows = [[_text(tc) for tc in tr.iterchildren(qn("w:tc"))] for tr in tbl.iterchildren(qn("w:tr"))]
         columns = max((len(r) for r in rows), default=0)
-        if columns == 0 or any(len(r) != columns for r in rows):
+        if columns == 0 or any(len(r) != columns for r in rows) or tbl.find(f".//{qn('w:gridSpan')}") is not None:
             continue  # merged cells: leave as pandoc wrote it
         half_points = next((size for least, size in WIDE_TABLE_SIZES if columns >= least), None)
         char_width = (half_points or 19) * 6.2  # Arial digits are 0.56 em; with some room
         widths = column_widths(rows, width, char_width)
-        _set_widths(table, widths, width)
+        _set_widths(tbl, widths, width)
         if half_points:
-            for row in table.rows:
-                for cell in row.cells:
-                    for paragraph in cell.paragraphs:
-                        for run in paragraph.runs:
-                            run.font.size = Pt(half_points / 2)
+            for run in tbl.iter(qn("w:r")):
+                Run(run, None).font.size = Pt(half_points / 2)  # keeps the schema order of w:rPr
+
+
+def _text(element) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
 
 
 def column_widths(rows: list[list[str]], width: int, char_width: float) -> list[int]:
@@ -110,8 +113,8 @@ def column_widths(rows: list[list[str]], width: int, char_width: float) -> list[
     return [int(round(w * scale)) for w in result]
 
 
-def _set_widths(table, widths: list[int], width: int) -> None:
-    tblpr = table._tbl.tblPr
+def _set_widths(tbl, widths: list[int], width: int) -> None:
+    tblpr = tbl.tblPr
     for tag in ("w:tblW", "w:tblLayout"):
         for old in tblpr.findall(qn(tag)):
             tblpr.remove(old)
@@ -123,16 +126,21 @@ def _set_widths(table, widths: list[int], width: int) -> None:
     # CT_TblPr order: tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize,
     # tblStyleColBandSize, tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout, …
     style = tblpr.find(qn("w:tblStyle"))
-    (style.addnext if style is not None else (lambda e: tblpr.insert(0, e)))(tblw)
-    following = next((child for child in tblpr if child.tag in {qn("w:tblCellMar"), qn("w:tblLook"),
-                                                                 qn("w:tblCaption"), qn("w:tblDescription")}), None)
-    (following.addprevious if following is not None else tblpr.append)(layout)
-    grid = table._tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths):
+    if style is not None:
+        style.addnext(tblw)
+    else:
+        tblpr.insert(0, tblw)
+    later = {qn("w:tblCellMar"), qn("w:tblLook"), qn("w:tblCaption"), qn("w:tblDescription")}
+    following = next((child for child in tblpr if child.tag in later), None)
+    if following is not None:
+        following.addprevious(layout)
+    else:
+        tblpr.append(layout)
+    for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
         col.set(qn("w:w"), str(w))
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths):
-            tcpr = cell._tc.get_or_add_tcPr()
+    for tr in tbl.iterchildren(qn("w:tr")):
+        for tc, w in zip(tr.iterchildren(qn("w:tc")), widths):
+            tcpr = tc.get_or_add_tcPr()
             for old in tcpr.findall(qn("w:tcW")):
                 tcpr.remove(old)
             tcw = OxmlElement("w:tcW")
