@@ -334,5 +334,5 @@ def test_real_book_html_is_accessible():
     assert all("tabellen.js" in html for html in pages.values())
     glossar = next(html for name, html in pages.items() if name.endswith("glossar.html"))
     toc = re.search(r'<aside class="seiten-toc".*?</aside>', glossar, re.S)
-    unlisted = re.findall(r'<h\d id="([^"]+)" class="[^"]*unlisted', glossar)
+    unlisted = re.findall(r'<(?:section|h\d) id="([^"]+)" class="[^"]*unlisted', glossar)
     assert unlisted and toc and not any(f'href="#{i}"' in toc.group(0) for i in unlisted)
