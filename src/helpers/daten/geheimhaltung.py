@@ -329,7 +329,10 @@ def _linien(t: _Tabelle, ist_anzahl: np.ndarray, relationen) -> tuple[np.ndarray
         rang.append(np.tile(np.arange(k), len(idx)))
         n_linien += len(idx)
     linie, zelle, total, rang = (np.concatenate(x) for x in (linie, zelle, total, rang))
-    ordnung = np.lexsort((zelle, rang, t.w[zelle], total, linie))
+    # preference within a line: parts before the total, then smallest value, then order
+    w = t.w[zelle]
+    schluessel = np.where(total, w + (w.max() if len(w) else 0) + 1, w)
+    ordnung = np.lexsort((rang, schluessel, linie))
     return linie[ordnung], zelle[ordnung], n_linien
 
 
@@ -614,7 +617,7 @@ def sperrmaske(bestand: pd.DataFrame, merkmale: pd.DataFrame, mindestfallzahl: i
     '') and ``abgeleitet`` (bool: not delivered, follows from a declared sum).
     """
     # districts in the given order, then any others in order of appearance
-    orte = list(dict.fromkeys([*(reihenfolge or []), *bestand["stadtteil"].astype("str")]))
+    orte = list(dict.fromkeys([*(reihenfolge or []), *pd.unique(bestand["stadtteil"].astype("str"))]))
     orte = [s for s in orte if s != STADT]
     relationen = _relationen(summen)
     basis = bestand[["merkmal", "jahr", "stadtteil", "wert"]]
