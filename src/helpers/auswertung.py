@@ -172,6 +172,10 @@ class Teil3:
     def hf_nummern(self) -> list[int]:
         return self.handlungsfelder["nr"].tolist()
 
+    def _mit_regeln(self, rechnung, cfg):
+        """``rechnung(indikatoren, katalog, cfg, jahr, reihenfolge)``, or None without the rule file."""
+        return None if cfg is None else rechnung(self.indikatoren, self.katalog, cfg, self.jahr, self.reihenfolge)
+
     # ----------------------------------------------------------------- Stadtteilvergleich
 
     @cached_property
@@ -190,9 +194,7 @@ class Teil3:
     @cached_property
     def index(self) -> pd.DataFrame | None:
         """Status and dynamics index in the Berichtsjahr (:func:`helpers.sozialindex.sozialindex`)."""
-        if self.cfg_index is None:
-            return None
-        return sozialindex.sozialindex(self.indikatoren, self.katalog, self.cfg_index, self.jahr, self.reihenfolge)
+        return self._mit_regeln(sozialindex.sozialindex, self.cfg_index)
 
     @cached_property
     def reihe(self) -> pd.DataFrame | None:
@@ -204,9 +206,7 @@ class Teil3:
     @cached_property
     def sens(self) -> pd.DataFrame | None:
         """Rank and class of every district under every variant of the sensitivity analysis."""
-        if self.cfg_index is None:
-            return None
-        return sozialindex.sensitivitaet(self.indikatoren, self.katalog, self.cfg_index, self.jahr, self.reihenfolge)
+        return self._mit_regeln(sozialindex.sensitivitaet, self.cfg_index)
 
     @cached_property
     def rob(self) -> pd.DataFrame | None:
@@ -228,9 +228,7 @@ class Teil3:
     @cached_property
     def korrelation(self) -> Korrelationen | None:
         """The correlations of ``korrelationen.yml``."""
-        if self.cfg_korrelation is None:
-            return None
-        return korrelationen(self.indikatoren, self.katalog, self.cfg_korrelation, self.jahr, self.reihenfolge)
+        return self._mit_regeln(korrelationen, self.cfg_korrelation)
 
     # ----------------------------------------------------------------- Handlungsbedarfe
 
