@@ -35,6 +35,7 @@ from helpers import format as fmt
 from helpers import grafik
 from helpers.sozialindex import RegelFehler
 from helpers.tabellen import STADT
+from helpers.texte import quellen
 
 BETREUUNG = "betreuung.yml"
 SCHULFORMEN = "schulformen.yml"
@@ -121,15 +122,8 @@ def richtwert(richtwerte: Sequence[Mapping], indikator: str) -> dict | None:
 
 
 def quelle_satz(katalog_indikatoren: pd.DataFrame, ids: Sequence[str]) -> str:
-    """``"Quelle: …"`` from the catalog's ``quelle`` field of the given indicators (deduplicated)."""
-    k = katalog_indikatoren.set_index("id")
-    teile: list[str] = []
-    for i in ids:
-        for q in str(k.loc[i, "quelle"]).split(";"):
-            q = q.strip()
-            if q and q not in teile:
-                teile.append(q)
-    return f"Quelle: {'; '.join(teile)}." if teile else ""
+    """``"Quelle: …"`` for the given indicators (see :func:`helpers.texte.quellen`)."""
+    return quellen(katalog_indikatoren, ids)
 
 
 def fussnote(katalog_indikatoren: pd.DataFrame, indikator: str) -> str:

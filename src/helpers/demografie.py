@@ -21,6 +21,7 @@ from matplotlib import colormaps
 from helpers import format as fmt
 from helpers import grafik
 from helpers.tabellen import STADT, reihe
+from helpers.texte import quellen
 
 # Indicator ids of the catalog used by this Handlungsfeld (the notebook passes them on).
 BEVOELKERUNG = "bevoelkerung"
@@ -42,15 +43,8 @@ _ALTER = re.compile(r"^bev_(\d+)_(\d+|plus)$")
 
 
 def quelle(katalog, ids: Sequence[str]) -> str:
-    """``"Quelle: Einwohnermelderegister; eigene Berechnung."`` from the catalog's ``quelle``."""
-    k = katalog.indikatoren.set_index("id")
-    teile: list[str] = []
-    for i in ids:
-        for teil in str(k.loc[i, "quelle"]).split(";"):
-            teil = teil.strip()
-            if teil and teil not in teile:
-                teile.append(teil)
-    return f"Quelle: {'; '.join(teile + ['eigene Berechnung'])}."
+    """``"Quelle: Einwohnermelderegister; eigene Berechnung."`` (see :func:`helpers.texte.quellen`)."""
+    return quellen(katalog.indikatoren, ids, zusatz=["eigene Berechnung"])
 
 
 class Ausschnitt:

@@ -22,6 +22,7 @@ from matplotlib.ticker import MaxNLocator
 from helpers import format as fmt
 from helpers import grafik
 from helpers.tabellen import STADT
+from helpers.texte import quellen_liste
 
 GLOSSAR = "glossar.qmd"  # chapter file of the glossary, relative to the Steckbriefe chapter
 ANKER_PRAEFIX = "ind-"
@@ -468,9 +469,7 @@ def bevoelkerungs_indikator(katalog_ind: pd.DataFrame) -> str | None:
 
 def quellen_text(katalog_ind: pd.DataFrame, ids: Sequence[str]) -> str:
     """The sources of some indicators, each named once (``"A; B; C"``)."""
-    kat = katalog_ind.set_index("id")
-    teile = [q.strip() for i in ids for q in str(kat.at[i, "quelle"]).split(";") if q.strip()]
-    return "; ".join(dict.fromkeys(teile))
+    return "; ".join(quellen_liste(katalog_ind, ids))
 
 
 # --------------------------------------------------------------------------- reading aids

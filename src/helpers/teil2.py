@@ -22,23 +22,15 @@ from matplotlib.patches import Patch
 from helpers import format as fmt
 from helpers import grafik, tabellen
 from helpers.tabellen import STADT
+from helpers.texte import quellen
 
 
 ZAHLWORT = {3: "drei", 4: "vier", 5: "fünf", 6: "sechs", 7: "sieben", 8: "acht", 9: "neun", 10: "zehn"}
 
 
 def quelle(katalog, ids: Sequence[str]) -> str:
-    """``"Quelle: Jugendamt; Einwohnermelderegister."`` from the catalog's ``quelle`` of the indicators.
-
-    Sources listed with ";" are split and each named once, in order of appearance.
-    """
-    teile: list[str] = []
-    for i in ids:
-        for q in str(katalog.indikator(i)["quelle"]).split(";"):
-            q = q.strip()
-            if q and q not in teile:
-                teile.append(q)
-    return f"Quelle: {'; '.join(teile)}." if teile else ""
+    """``"Quelle: Jugendamt; Einwohnermelderegister."`` (see :func:`helpers.texte.quellen`)."""
+    return quellen(katalog.indikatoren, ids)
 
 
 def verwandte(katalog, indikator: str) -> list[str]:

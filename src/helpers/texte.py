@@ -128,8 +128,14 @@ def absatz(saetze: list[str]) -> str:
     return " ".join(saetze)
 
 
-def quellen(katalog_indikatoren: pd.DataFrame, ids) -> str:
-    """A "Quelle: …" line from the catalog's ``quelle`` fields of the given indicators."""
+def quellen_liste(katalog_indikatoren: pd.DataFrame, ids) -> list[str]:
+    """The catalog sources (``quelle``) of the given indicators, split at ";", each named once."""
     k = katalog_indikatoren.set_index("id")
-    namen = list(dict.fromkeys(q for i in ids for q in str(k.loc[i, "quelle"]).split("; ") if q))
-    return "Quelle: " + "; ".join(namen) + "."
+    teile = [q.strip() for i in ids for q in str(k.loc[i, "quelle"]).split(";")]
+    return list(dict.fromkeys(q for q in teile if q))
+
+
+def quellen(katalog_indikatoren: pd.DataFrame, ids, zusatz=()) -> str:
+    """A "Quelle: …" line from the catalog's ``quelle`` fields of the given indicators."""
+    teile = quellen_liste(katalog_indikatoren, ids) + [z for z in zusatz if z]
+    return f"Quelle: {'; '.join(teile)}." if teile else ""
