@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -16,8 +15,10 @@ from helpers.build.errors import BuildError
 from helpers.build.notebooks import cell_label, cell_options
 from helpers.build.pipeline import (
     CACHE,
+    FRESH_ENV,
     build_python,
     cached_copy,
+    default_jobs,
     execute_notebooks,
     find_root,
     notebook_env,
@@ -32,9 +33,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Baut den Sozialbericht (HTML, PDF, DOCX) aus _quarto.yml, Kapiteln und Notebooks.",
     )
     parser.add_argument("--fresh", action="store_true",
-                        help="zwischengespeicherte Ergebnisse (.cache/notebooks, .cache/build) vorher löschen")
-    parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
-                        help="so viele Notebooks gleichzeitig ausführen (Standard: %(default)s)")
+                        help="den Cache (.cache/) nicht benutzen: Daten neu prüfen, alle Notebooks neu ausführen, "
+                             "alle Formate neu schreiben (der Cache wird dabei neu gefüllt)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                        help="so viele Notebooks gleichzeitig ausführen, je ein Kernel "
+                             "(Standard: Zahl der Kerne, hier %(default)s; 1 = alles nacheinander)")
     parser.add_argument("--notebook", metavar="NAME",
                         help="nur dieses Notebook ausführen und seine eingebetteten Ausgaben prüfen")
     parser.add_argument("--engine", choices=["auto", "quarto", "python"], default="auto",
@@ -52,9 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         root = find_root()
         os.environ["SOZIALBERICHT_ROOT"] = str(root)  # helpers.daten finds the repo through it
-        if args.fresh:
-            for folder in ("notebooks", "build"):
-                shutil.rmtree(root / CACHE / folder, ignore_errors=True)
         if args.notebook:
             return run_one_notebook(root, args.notebook, progress)
         return build(root, args, progress)
@@ -79,10 +79,13 @@ def build(root: Path, args: argparse.Namespace, progress: Progress) -> int:
     with staging(out) as tmp:
         if engine == "quarto":
             downloads = root / CACHE / "ausgabe" / "daten"  # Quarto empties its output folder first
+            env = notebook_env(root, downloads)
+            if args.fresh:
+                env[FRESH_ENV] = "1"  # read by the pre-render step (helpers.execute)
             with progress.step("quarto render"):
-                quarto.render(book, tmp, notebook_env(root, downloads))
+                quarto.render(book, tmp, env)
         else:
-            build_python(book, tmp, jobs=max(1, args.jobs), progress=progress)
+            build_python(book, tmp, jobs=max(1, args.jobs), progress=progress, fresh=args.fresh)
     print(summary(out.resolve(), progress.elapsed()))
     return 0
 
@@ -92,7 +95,8 @@ def run_one_notebook(root: Path, name: str, progress: Progress) -> int:
     path = notebook_path(root, name)
     downloads = root / CACHE / "ausgabe" / "daten"
     downloads.mkdir(parents=True, exist_ok=True)
-    executed = execute_notebooks(root, [path], notebook_env(root, downloads), 1, progress)[path]
+    # The analyst asked for this notebook: run it even if the cache holds it (and refresh the cache).
+    executed = execute_notebooks(root, [path], notebook_env(root, downloads), 1, progress, fresh=True)[path]
     progress.say(f"Ausgeführte Kopie: {cached_copy(root, path)}")
     progress.say("Zellen mit label:")
     for cell in executed.cells:

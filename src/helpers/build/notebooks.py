@@ -7,6 +7,7 @@ report. Caching and parallel runs wrap this function (see ``execute_all``).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -42,10 +43,20 @@ def cell_options(cell) -> dict:
         lines.append(match.group(1))
     if not lines:
         return {}
+    return dict(_parse_options("\n".join(lines)))
+
+
+# The embed step looks up labels cell by cell for every embed (thousands of lookups in the
+# book): parse each distinct option block once, with libyaml where PyYAML has it.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_options(text: str) -> dict:
     try:
-        options = yaml.safe_load("\n".join(lines))
+        options = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as err:
-        raise BuildError(f"Zelloptionen (#|) sind kein gültiges YAML:\n{chr(10).join(lines)}\n{err}") from None
+        raise BuildError(f"Zelloptionen (#|) sind kein gültiges YAML:\n{text}\n{err}") from None
     return options if isinstance(options, dict) else {}
 
 
