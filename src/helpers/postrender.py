@@ -20,7 +20,7 @@ import docx as python_docx
 
 from helpers.build.book import referenced_notebooks
 from helpers.build.config import Book, chapter_title, load_book, read_chapter
-from helpers.build.docx import germanize_appendix, insert_part_titles
+from helpers.build.docx import fit_tables, germanize_appendix, insert_part_titles, update_fields_on_open
 from helpers.build.errors import BuildError
 from helpers.build.pipeline import find_root
 from helpers.execute import downloads_folder, restore_notebooks
@@ -47,6 +47,9 @@ def fix_docx(book: Book, path: Path) -> None:
     """Part titles and German appendix titles in the DOCX that Quarto wrote."""
     document = python_docx.Document(str(path))
     germanize_appendix(document)
+    # the same table layout and TOC refresh as the Python engine's DOCX
+    fit_tables(document)
+    update_fields_on_open(document)
     missing = insert_part_titles(document, first_chapters(book))
     if missing:
         raise BuildError(f"{path.name}: keine Kapitelüberschrift gefunden für die Teile: {', '.join(missing)}.")
