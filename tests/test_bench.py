@@ -95,13 +95,27 @@ def test_notebook_timings_from_cell_metadata(tmp_path):
 
 
 def test_report_is_german_and_judges_the_targets():
-    runs = [bench.Lauf("a", "Kaltstart", 100.0, 2e9, 4e8, 1.0),
-            bench.Lauf("b", "ohne Änderung", 4.0, 1e9, 2e8, 1.0, wiederholungen=[3.9, 4.0, 4.2]),
-            bench.Lauf("c", "Textänderung", 25.0, 1e9, 2e8, 1.0)]
+    runs = [bench.Lauf("a", "Kaltstart", 100.0, 2e9, 4e8, 1.0, cpu=150.0),
+            bench.Lauf("b", "ohne Änderung", 4.0, 1e9, 2e8, 1.0, cpu=3.0, wiederholungen=[3.9, 4.0, 4.2]),
+            bench.Lauf("c", "Textänderung", 25.0, 1e9, 2e8, 1.0, cpu=15.0)]
     pipeline = [{"stadtteile": n, "jahre": 20, "zeilen": 1000 * n, "gesamt": 0.001 * n, "einlesen": 0.0005 * n,
                  "geheimhaltung": 0.0003 * n, "indikatoren": 0.0002 * n} for n in (50, 100, 200)]
     text = bench.report(runs, [], pipeline, "Testrechner.")
     assert "| a) Kaltstart | 100,0 s | 100,0 % |" in text
+    assert "| 15,0 s | 10,0 % |" in text  # CPU seconds and their share of the cold build
     assert "< 10 % ✓" in text and "< 20 % ✗" in text
     assert "Median aus 3,9, 4,0, 4,2" in text
     assert "b = 1,00" in text and "linear" in text
+
+
+def test_run_build_measures_time_cpu_and_memory_of_the_fixture_book(tmp_path):
+    root = shutil.copytree(REPO / "tests/buchtest", tmp_path / "buch")
+    env = {**bench.bench_env(root), "SOURCE_DATE_EPOCH": "1700000000", "PYTHONPATH": str(REPO / "src")}
+    run = bench.run_build(root, tmp_path / "aus", env, name="a", beschreibung="Test")
+    assert (tmp_path / "aus/testbuch.pdf").is_file()
+    assert run.sekunden > 0 and run.cpu > 0 and run.speicher_prozess > 10 * 1024 ** 2
+    assert "Notebook beispiel.ipynb" in run.protokoll
+    rows = bench.notebook_timings(root, run.protokoll)
+    assert [r["notebook"] for r in rows] == ["beispiel.ipynb"] and rows[0]["wand"] > 0
+    with pytest.raises(RuntimeError, match="Build fehlgeschlagen"):
+        bench.run_build(tmp_path, tmp_path / "nichts", env, name="x")  # no _quarto.yml there

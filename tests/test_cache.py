@@ -247,3 +247,18 @@ def test_build_tools_start_without_pandas():
     setup = subprocess.run([sys.executable, "-c", "import helpers.setup, helpers; print(callable(helpers.setup))"],
                            capture_output=True, text=True, check=True)
     assert setup.stdout.strip() == "True"
+
+
+def test_fresh_reaches_the_quarto_pre_render_step_through_the_environment(book, tmp_path, monkeypatch):
+    """``python -m helpers.build --fresh`` with Quarto: helpers.execute sees SOZIALBERICHT_FRESH=1."""
+    root, _, nb = book
+    kernel = FakeKernel()
+    monkeypatch.setattr(nbexec, "execute", kernel)
+    progress = Progress(stream=open(os.devnull, "w"))
+    env = {"SOZIALBERICHT_AUSGABE": str(tmp_path / "aus")}
+    pipeline.execute_notebooks(root, [nb], env, 1, progress)
+    pipeline.execute_notebooks(root, [nb], env, 1, progress)
+    assert len(kernel.runs) == 1
+    monkeypatch.setenv(pipeline.FRESH_ENV, "1")
+    pipeline.execute_notebooks(root, [nb], env, 1, progress)
+    assert len(kernel.runs) == 2

@@ -42,11 +42,13 @@ SIZES = (50, 100, 200, 500, 1000)
 YEARS = 20
 LINEAR_LIMIT = 1.15  # exponent up to which growth counts as linear (measurement noise on a shared machine)
 
-# Runs a command and prints the largest RSS among all its (waited-for) descendants, in KiB.
+# Runs a command and writes, for it and all its (waited-for) descendants, the largest RSS
+# of a single process (KiB on Linux) and the CPU seconds used.
 WRAPPER = (
-    "import resource, subprocess, sys\n"
+    "import json, resource, subprocess, sys\n"
     "code = subprocess.call(sys.argv[2:])\n"
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "open(sys.argv[1], 'w').write(json.dumps({'maxrss': r.ru_maxrss, 'cpu': r.ru_utime + r.ru_stime}))\n"
     "sys.exit(code)\n"
 )
 
@@ -83,6 +85,7 @@ class Lauf:
     speicher_summe: float | None  # bytes, build process + kernels at the same time
     speicher_prozess: float | None  # bytes, the largest single process
     last: float  # load average (1 min) at the start
+    cpu: float | None = None  # CPU seconds of the build and its kernels (less sensitive to other load)
     protokoll: str = ""
     wiederholungen: list[float] = field(default_factory=list)
 
@@ -142,10 +145,11 @@ def run_build(repo: Path, out: Path, env: dict, *extra: str, name: str = "", bes
     if proc.returncode != 0:
         raise RuntimeError(f"Build fehlgeschlagen ({name}):\n{log[-4000:]}")
     try:
-        largest = float(maxrss_file.read_text()) * 1024  # Linux: KiB
-    except (OSError, ValueError):
-        largest = None
-    return Lauf(name, beschreibung, took, peak, largest, last, log, [took])
+        usage = json.loads(maxrss_file.read_text())
+        largest, cpu = float(usage["maxrss"]) * 1024, float(usage["cpu"])  # Linux: KiB
+    except (OSError, ValueError, KeyError):
+        largest = cpu = None
+    return Lauf(name, beschreibung, took, peak, largest, last, cpu, log, [took])
 
 
 # --- the repository copy -----------------------------------------------------------------------
@@ -225,8 +229,7 @@ def bench_build(root: Path, repeats: int = 3, keep: Path | None = None) -> tuple
         env = bench_env(repo)
         say("a) Kaltstart (--fresh) …")
         cold = run_build(repo, tmp / "a", env, "--fresh", name="a", beschreibung="Kaltstart (--fresh, leerer Cache)")
-        if keep is not None:
-            (keep / "bench-kaltstart.log").write_text(cold.protokoll, encoding="utf-8")
+        save_log(keep, "a", cold)
         timings = notebook_timings(repo, cold.protokoll)
         runs = [cold]
 
@@ -237,6 +240,7 @@ def bench_build(root: Path, repeats: int = 3, keep: Path | None = None) -> tuple
                     before(i + 1)
                 say(f"{name}) {beschreibung} ({i + 1}/{repeats}) …")
                 results.append(run_build(repo, tmp / f"{name}{i}", env, name=name, beschreibung=beschreibung))
+                save_log(keep, f"{name}{i + 1}", results[-1])
             best = sorted(results, key=lambda r: r.sekunden)[len(results) // 2]  # the median run
             best.wiederholungen = [r.sekunden for r in results]
             return best
@@ -248,7 +252,15 @@ def bench_build(root: Path, repeats: int = 3, keep: Path | None = None) -> tuple
         row, new, merkmal = change_data_value(repo / "data")
         runs.append(run_build(repo, tmp / "d", env, name="d",
                               beschreibung=f"Neubau nach Änderung eines Werts in data/bestand/wohnen.csv ({merkmal})"))
+        save_log(keep, "d", runs[-1])
         return runs, timings
+
+
+def save_log(folder: Path | None, name: str, run: Lauf) -> None:
+    """The build's progress output, to see where the time went (``.cache/bench/<name>.log``)."""
+    if folder is not None:
+        (folder / "bench").mkdir(parents=True, exist_ok=True)
+        (folder / "bench" / f"{name}.log").write_text(run.protokoll, encoding="utf-8")
 
 
 # --- notebook timings -------------------------------------------------------------------------
@@ -436,8 +448,12 @@ def report(runs: list[Lauf], timings: list[dict], pipeline: list[dict], machine:
     if runs:
         cold = runs[0].sekunden
         lines += ["## Build (Python-Build ohne Quarto, auf einer Kopie des Repositorys)", "",
-                  "| Messung | Zeit | Anteil am Kaltstart | Ziel | Speicher (Summe aller Prozesse) | größter Prozess | Last (1 min) |",
-                  "|---|---:|---:|---|---:|---:|---:|"]
+                  "Zeit = Wandzeit; CPU = Rechenzeit von Build und Kerneln zusammen (hängt kaum von anderer Last "
+                  "auf dem Rechner ab); Speicher = Spitzenwert der Summe aller Prozesse (alle 0,1 s gemessen) und "
+                  "des größten einzelnen Prozesses; Last = Load Average beim Start.", "",
+                  "| Messung | Zeit | Anteil am Kaltstart | Ziel | CPU | CPU-Anteil | Speicher (Summe) | "
+                  "größter Prozess | Last |",
+                  "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
         for run in runs:
             share = run.sekunden / cold
             goal = TARGETS.get(run.name)
@@ -445,8 +461,11 @@ def report(runs: list[Lauf], timings: list[dict], pipeline: list[dict], machine:
             timing = sekunden(run.sekunden)
             if len(run.wiederholungen) > 1:
                 timing += " (Median aus " + ", ".join(de(t, 1) for t in run.wiederholungen) + ")"
+            cpu = sekunden(run.cpu) if run.cpu is not None else "–"
+            cpu_share = f"{de(run.cpu / runs[0].cpu * 100, 1)} %" if run.cpu and runs[0].cpu else "–"
             lines.append(f"| {run.name}) {run.beschreibung} | {timing} | {de(share * 100, 1)} % | {goal_text} | "
-                         f"{megabyte(run.speicher_summe)} | {megabyte(run.speicher_prozess)} | {de(run.last, 1)} |")
+                         f"{cpu} | {cpu_share} | {megabyte(run.speicher_summe)} | {megabyte(run.speicher_prozess)} | "
+                         f"{de(run.last, 1)} |")
         lines.append("")
     if timings:
         lines += ["## Notebooks auf den Demodaten (Kaltstart)", "",
@@ -504,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     runs, timings, pipeline = [], [], []
     if args.nur in (None, "build"):
         runs, timings = bench_build(root, repeats=max(1, args.wiederholungen), keep=out)
+        say(f"Protokolle der Läufe: {out / 'bench'}/")
     if args.nur in (None, "pipeline"):
         data = Path(os.environ.get("SOZIALBERICHT_DATEN") or root / "data")
         pipeline = bench_pipeline(data, [int(s) for s in args.groessen.split(",")], args.jahre)

@@ -31,6 +31,11 @@ A notebook's key is a SHA-256 over (``notebook_key``):
   them, so a commit does not re-run the whole book.
 
 Contents, never modification times, go into keys: touching a file changes nothing.
+
+With Quarto, its own ``freeze`` has nothing to do here: the chapters have no code cells
+(``execute: enabled: false``) and Quarto never executes an embedded ``.ipynb``. The
+pre-render step ``helpers.execute`` runs the notebooks through ``pipeline.execute_notebooks``
+and so uses this same cache (``--fresh`` reaches it as ``SOZIALBERICHT_FRESH=1``).
 """
 
 from __future__ import annotations
@@ -325,7 +330,10 @@ class Store:
             return None
         if meta.get("key") != key:
             return None
-        os.utime(entry / ENTRY)  # most recently used: kept longest
+        try:
+            os.utime(entry / ENTRY)  # most recently used: kept longest
+        except OSError:
+            pass
         return entry
 
     def scratch(self, name: str) -> Path:
@@ -338,14 +346,22 @@ class Store:
         """Turn a filled scratch folder into the entry for ``key`` (another build may have won the race)."""
         (scratch / ENTRY).write_text(json.dumps({**meta, "key": key}, sort_keys=True, indent=1), encoding="utf-8")
         entry = self.entry(name, key)
-        if entry.exists():
-            shutil.rmtree(entry, ignore_errors=True)
+        old = None
+        if entry.exists():  # --fresh, or a parallel build got here first: replace it by renaming
+            old = self.folder / SCRATCH / f"alt-{entry.name}-{os.getpid()}-{secrets.token_hex(4)}"
+            try:
+                entry.rename(old)
+            except OSError:
+                old = None
         try:
             scratch.rename(entry)
         except OSError:
             shutil.rmtree(scratch, ignore_errors=True)
             if self.lookup(name, key) is None:
                 raise
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
         self.prune(name, meta.get("quelle"))
         return entry
 
