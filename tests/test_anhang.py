@@ -219,7 +219,7 @@ def test_glossar_listet_jeden_katalogindikator(glossar_demo):
         assert i["quelle"] in eintrag
         assert f"(`{i['zaehler']}`)" in eintrag
         if i.get("nenner"):
-            assert f"÷ " in eintrag and f"(`{i['nenner']}`)" in eintrag
+            assert "÷ " in eintrag and f"(`{i['nenner']}`)" in eintrag
     merkmale = glossar_demo["tbl-anhang-merkmale"]
     for m in kat["merkmale"]:
         assert f"| `{m['id']}` |" in merkmale

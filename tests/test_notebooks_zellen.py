@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-import yaml
+import nbtest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -34,18 +34,7 @@ def _quelle(cell) -> str:
     return "".join(s) if isinstance(s, list) else s
 
 
-def optionen(source: str) -> dict:
-    """Quarto cell options: the leading ``#|`` lines of a code cell, read as YAML."""
-    zeilen = []
-    for zeile in source.splitlines():
-        if zeile.startswith("#|"):
-            zeilen.append(zeile[2:].removeprefix(" "))
-        else:
-            break
-    if not zeilen:
-        return {}
-    daten = yaml.safe_load("\n".join(zeilen))
-    return daten if isinstance(daten, dict) else {}
+optionen = nbtest.optionen
 
 
 def _laden(pfad: Path) -> dict:

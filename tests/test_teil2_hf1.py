@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 from pathlib import Path
@@ -31,6 +30,7 @@ import helpers
 from helpers import demografie as dg
 from helpers import monitoring, tabellen, ueberblick
 from helpers.daten.katalog import Katalog
+import nbtest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -42,13 +42,7 @@ DEMO = ROOT / "data"
 # ---------------------------------------------------------------- cell options (static)
 
 
-def optionen(source: str) -> dict:
-    zeilen = []
-    for zeile in source.splitlines():
-        if not zeile.startswith("#|"):
-            break
-        zeilen.append(zeile[2:].removeprefix(" "))
-    return yaml.safe_load("\n".join(zeilen)) or {} if zeilen else {}
+optionen = nbtest.optionen
 
 
 def zellen(name: str) -> list[tuple[dict, nbformat.NotebookNode]]:

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
-import nbclient
 import nbformat
 import pandas as pd
 import pytest
-import yaml
 
 import helpers
+import nbtest
 from helpers import bildung, monitoring, regeln
 from helpers.tabellen import STADT
 
@@ -31,24 +29,7 @@ NB = ROOT / "notebooks"
 KAPITEL = ROOT / "chapters" / "teil2"
 NOTEBOOKS = {2: "hf2_erwerb_einkommen", 3: "hf3_betreuung", 4: "hf4_gesundheit", 5: "hf5_bildung"}
 KAPITEL_DATEI = {2: "hf2-erwerb-einkommen", 3: "hf3-betreuung", 4: "hf4-gesundheit", 5: "hf5-bildung"}
-DATEN = {"demo": ROOT / "data", "zweitstadt": ROOT / "tests" / "daten" / "zweitstadt"}
-
-
-def optionen(source: str) -> dict:
-    """The leading ``#|`` lines of a code cell as YAML."""
-    zeilen = []
-    for z in source.splitlines():
-        if not z.startswith("#|"):
-            break
-        zeilen.append(z[2:].removeprefix(" "))
-    return (yaml.safe_load("\n".join(zeilen)) or {}) if zeilen else {}
-
-
-def _ausfuehren(name: str) -> nbformat.NotebookNode:
-    nb = nbformat.read(NB / f"{name}.ipynb", as_version=4)
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(NB)}}).execute()
-    return nb
+from nbtest import DATEN
 
 
 @pytest.fixture(scope="module")
@@ -56,30 +37,15 @@ def ausgefuehrt(tmp_path_factory) -> dict[tuple[str, int], nbformat.NotebookNode
     """All four notebooks executed on both data folders: {(folder, hf): executed notebook}."""
     out = {}
     for ordner, pfad in DATEN.items():
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("SOZIALBERICHT_DATEN", str(pfad))
-            mp.setenv("SOZIALBERICHT_AUSGABE", str(tmp_path_factory.mktemp(f"ausgabe-{ordner}")))
-            mp.setenv("SOZIALBERICHT_ROOT", str(ROOT))
-            with ThreadPoolExecutor(max_workers=len(NOTEBOOKS)) as pool:
-                fertig = dict(zip(NOTEBOOKS, pool.map(_ausfuehren, NOTEBOOKS.values())))
-        out.update({(ordner, hf): nb for hf, nb in fertig.items()})
+        fertig = nbtest.ausfuehren_alle(list(NOTEBOOKS.values()), pfad,
+                                        tmp_path_factory.mktemp(f"ausgabe-{ordner}"), parallel=len(NOTEBOOKS))
+        out.update({(ordner, hf): fertig[name] for hf, name in NOTEBOOKS.items()})
     return out
 
 
-def _ausgaben(nb) -> dict[str, list[dict]]:
-    """Outputs of every labelled cell: {label: outputs}."""
-    return {optionen(c.source)["label"]: c.get("outputs", [])
-            for c in nb.cells if c.cell_type == "code" and optionen(c.source).get("label")}
-
-
-def _text(outputs: list[dict]) -> str:
-    teile = []
-    for o in outputs:
-        if o.get("output_type") == "stream":
-            teile.append(o["text"])
-        elif "text/markdown" in o.get("data", {}):
-            teile.append(o["data"]["text/markdown"])
-    return "".join(teile)
+optionen = nbtest.optionen
+_ausgaben = nbtest.ausgaben
+_text = nbtest.text
 
 
 # --------------------------------------------------------------------------- execution

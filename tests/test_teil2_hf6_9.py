@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import json
 import os
 import re
 import shutil
@@ -31,7 +30,6 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from nbclient import NotebookClient
 
 from helpers import teil2
@@ -46,17 +44,12 @@ NOTEBOOKS = {
     "hf8_teilhabe": ("hf8-teilhabe", 8),
     "hf9_wahlbeteiligung": ("hf9-wahlbeteiligung", 9),
 }
-DATEN = {"demo": ROOT / "data", "zweitstadt": ROOT / "tests" / "daten" / "zweitstadt"}
+from nbtest import DATEN
+import nbtest
 MAX_SEKUNDEN = 90  # per notebook on a loaded machine; typically a few seconds
 
 
-def _optionen(source: str) -> dict:
-    zeilen = []
-    for z in source.splitlines():
-        if not z.startswith("#|"):
-            break
-        zeilen.append(z[2:].removeprefix(" "))
-    return (yaml.safe_load("\n".join(zeilen)) or {}) if zeilen else {}
+_optionen = nbtest.optionen
 
 
 def _zellen(nb) -> list[tuple[dict, object]]:

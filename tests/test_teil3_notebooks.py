@@ -10,16 +10,16 @@ so no further executions are needed.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import nbclient
 import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 
-from test_notebooks_zellen import optionen as _optionen
+import nbtest
+from nbtest import DATEN
+from nbtest import optionen as _optionen
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks"
@@ -29,14 +29,6 @@ KAPITEL = {
     "t3_bildung_armut": "teil3/bildung-armut.qmd", "t3_bedarfe": "teil3/handlungsbedarfe.qmd",
     "t3_fazit": "teil3/fazit.qmd", "t4_wirkungsziele": "teil4/wirkungsziele.qmd",
 }
-DATEN = {"demo": ROOT / "data", "zweitstadt": ROOT / "tests" / "daten" / "zweitstadt"}
-
-
-def _ausfuehren(name: str) -> nbformat.NotebookNode:
-    nb = nbformat.read(NB / f"{name}.ipynb", as_version=4)
-    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(NB)}}).execute()
-    return nb
 
 
 @pytest.fixture(scope="module")
@@ -45,29 +37,12 @@ def ergebnisse(tmp_path_factory):
     out = {}
     for ordner, pfad in DATEN.items():
         ausgabe = tmp_path_factory.mktemp(f"t3-{ordner}")
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("SOZIALBERICHT_DATEN", str(pfad))
-            mp.setenv("SOZIALBERICHT_AUSGABE", str(ausgabe))
-            mp.setenv("SOZIALBERICHT_ROOT", str(ROOT))
-            with ThreadPoolExecutor(max_workers=3) as pool:
-                nbs = dict(zip(NOTEBOOKS, pool.map(_ausfuehren, NOTEBOOKS)))
-        out[ordner] = (nbs, ausgabe)
+        out[ordner] = (nbtest.ausfuehren_alle(NOTEBOOKS, pfad, ausgabe), ausgabe)
     return out
 
 
-def _ausgaben(nb) -> dict[str, list]:
-    return {_optionen(c.source)["label"]: c.get("outputs", [])
-            for c in nb.cells if c.cell_type == "code" and _optionen(c.source).get("label")}
-
-
-def _text(outputs) -> str:
-    teile = []
-    for o in outputs:
-        if o.get("output_type") == "stream":
-            teile.append(o["text"])
-        elif "text/markdown" in o.get("data", {}):
-            teile.append(o["data"]["text/markdown"])
-    return "".join(teile)
+_ausgaben = nbtest.ausgaben
+_text = nbtest.text
 
 
 @pytest.mark.parametrize("ordner", list(DATEN))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from helpers import format as fmt
 from helpers import grafik, tabellen, texte
 
 

@@ -183,7 +183,7 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
         pr.fehler((), None, "Der Katalog muss die Abschnitte handlungsfelder, merkmale und indikatoren haben.",
                   "Vorlage: data/indikatoren.yml im Repository.")
         return None
-    n_vorher = len(probleme)
+
 
     hf = pr.eintraege("handlungsfelder", pr.liste(y, "handlungsfelder"), {
         "nr": (True, lambda v: _ist_int(v) and 1 <= v <= 9, "eine ganze Zahl von 1 bis 9", None),

@@ -80,7 +80,6 @@ def pruefe_bestand(roh: pd.DataFrame, stadtteile, katalog, bericht, probleme: li
     so the result is only meaningful when no problems were added.
     """
     n = len(roh)
-    ok = np.ones(n, dtype=bool)
 
     # --- stadtteil -------------------------------------------------------------
     if stadtteile is not None:
