@@ -130,3 +130,9 @@ def test_stadtteil_liste_follows_the_data_folder():
     text = texte.stadtteil_liste("Beispielstadt", ["Nord", "Süd", "Mitte", "West"])
     assert text.startswith("Beispielstadt gliedert sich in vier Stadtteile:")
     assert "- Nord\n- Süd\n- Mitte\n- West" in text
+
+
+def test_kurztitel_falls_back_to_titel():
+    assert texte.kurztitel({"titel": "Anteil der Kinder", "kurztitel": "Kinder"}) == "Kinder"
+    assert texte.kurztitel({"titel": "Anteil der Kinder", "kurztitel": float("nan")}) == "Anteil der Kinder"
+    assert texte.kurztitel(pd.Series({"titel": "T", "kurztitel": "  "})) == "T"

@@ -25,6 +25,7 @@ from helpers import format as fmt
 from helpers.daten.export import ERLAEUTERUNG
 from helpers.steckbriefe import anker
 from helpers.tabellen import STADT
+from helpers.texte import kurztitel
 
 MONATE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember"]
@@ -38,11 +39,6 @@ ART_TEXT = {"anzahl": "Anzahl (Geheimhaltung)", "betrag": "Betrag/Bestand"}
 
 
 # --------------------------------------------------------------------------- glossary
-
-
-def _kurz(k) -> str:
-    kurz = k.get("kurztitel")
-    return str(kurz) if isinstance(kurz, str) and kurz.strip() else str(k["titel"])
 
 
 def _leer(x) -> bool:
@@ -85,8 +81,8 @@ def glossar_eintrag(k: Mapping, merkmale: pd.DataFrame, ebene: int = 3) -> str:
     zeilen.append(f"- **Lesart:** {RICHTUNG_TEXT.get(k['richtung'], k['richtung'])}")
     zeilen.append(f"- **Quelle:** {k['quelle']}")
     kennung = f"- **Kennung:** `{k['id']}`"
-    if _kurz(k) != k["titel"]:
-        kennung += f"; Kurztitel in Grafiken: „{_kurz(k)}“"
+    if kurztitel(k) != k["titel"]:
+        kennung += f"; Kurztitel in Grafiken: „{kurztitel(k)}“"
     if bool(k.get("kern")) and not _leer(k.get("kern")):
         kennung += "; Kernindikator des Handlungsfelds"
     zeilen.append(kennung)

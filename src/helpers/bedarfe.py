@@ -33,6 +33,7 @@ import yaml
 
 from helpers import format as fmt
 from helpers.sozialindex import DYNAMIK_KLASSEN, STATUS_KLASSEN, RegelFehler
+from helpers.texte import kurztitel
 
 ARTEN = ("statusklasse", "dynamikklasse", "z", "stadtfaktor", "schwelle")
 VERGLEICHE = {">=": operator.ge, "<=": operator.le}
@@ -127,11 +128,6 @@ def benoetigte_indikatoren(regeln: Sequence[Mapping], katalog: pd.DataFrame) -> 
     return list(dict.fromkeys(ids))
 
 
-def _kurz(k: pd.Series) -> str:
-    kurz = k.get("kurztitel")
-    return str(kurz) if isinstance(kurz, str) and kurz.strip() else str(k["titel"])
-
-
 def _unsicher(s: pd.Series) -> str:
     """Marker for a rate on a small denominator (the flag of the data layer)."""
     return f"{fmt.UNSICHER} (kleine Bezugsgröße, unsicher)" if bool(s.get("unsicher", False)) else ""
@@ -173,7 +169,7 @@ def anwenden(
                 k = kat.loc[s["indikator"]]
                 zeilen.append(_zeile(
                     s["stadtteil"], k["handlungsfeld"], r, s["indikator"], s["wert"], s["stadtwert"],
-                    f"{r['text']}: {_kurz(k)} {fmt.wert(s['wert'], k['einheit'])}{_unsicher(s)} "
+                    f"{r['text']}: {kurztitel(k)} {fmt.wert(s['wert'], k['einheit'])}{_unsicher(s)} "
                     f"(Gesamtstadt {fmt.wert(s['stadtwert'], k['einheit'])}; "
                     f"z = {fmt.vorzeichen(s['z_gerichtet'], 1)})"))
         else:
@@ -190,7 +186,7 @@ def anwenden(
                          if art == "stadtfaktor" else fmt.wert(grenze[j], k["einheit"]))
                 zeilen.append(_zeile(
                     s["stadtteil"], k["handlungsfeld"], r, i, s["wert"], grenze[j],
-                    f"{r['text']}: {_kurz(k)} {fmt.wert(s['wert'], k['einheit'])}{_unsicher(s)} "
+                    f"{r['text']}: {kurztitel(k)} {fmt.wert(s['wert'], k['einheit'])}{_unsicher(s)} "
                     f"{'≥' if r['vergleich'] == '>=' else '≤'} {bezug}"))
     out = pd.DataFrame(zeilen, columns=SPALTEN)
     pos = {n: i for i, n in enumerate(index["stadtteil"])}

@@ -35,7 +35,7 @@ from helpers import format as fmt
 from helpers import grafik
 from helpers.sozialindex import RegelFehler
 from helpers.tabellen import STADT
-from helpers.texte import quellen
+from helpers.texte import kurztitel, quellen
 
 BETREUUNG = "betreuung.yml"
 SCHULFORMEN = "schulformen.yml"
@@ -743,3 +743,78 @@ def sperrgruende(sperrungen: pd.DataFrame, katalog_indikatoren: pd.DataFrame, ta
     for s in tab.loc[tab["gesperrt"], "stadtteil"]:
         out["klein" if s in primaer else "ergaenzend"].append(s)
     return out
+
+
+# --------------------------------------------------------------------------- HF3 per indicator
+# The blocks of the Betreuung chapter, like helpers.monitoring but measured against the
+# configured Richtwerte (regeln/betreuung.yml).
+
+
+def versorgung_ctx(ctx, indikator: str, richtwerte: Sequence[Mapping]) -> pd.DataFrame:
+    """:func:`versorgung` for one indicator on the Stichtag, with its Richtwert if configured."""
+    rw = richtwert(richtwerte, indikator)
+    return versorgung(ctx.indikatoren, indikator, ctx.jahr, rw["wert"] if rw else None,
+                      ctx.reihenfolge, float(ctx.katalog.indikator(indikator)["faktor"]))
+
+
+def versorgung_abbildung(ctx, indikator: str, richtwerte: Sequence[Mapping]):
+    """Bars per district against the city value and the Richtwert."""
+    meta = ctx.katalog.indikator(indikator)
+    return balken_versorgung(versorgung_ctx(ctx, indikator, richtwerte), meta["einheit"], kurztitel(meta),
+                             richtwert(richtwerte, indikator))
+
+
+def versorgung_trend(ctx, indikator: str, richtwerte: Sequence[Mapping]):
+    """The standard trend chart plus the Richtwert as a horizontal line."""
+    from helpers import monitoring
+
+    fig = monitoring.trend_abbildung(ctx, indikator)
+    rw = richtwert(richtwerte, indikator)
+    if rw:
+        richtwert_linie(fig.axes[0], float(rw["wert"]), f"Richtwert: {rw['bezeichnung']}", vertikal=False)
+    return fig
+
+
+def versorgung_befund(ctx, indikator: str, richtwerte: Sequence[Mapping]) -> str:
+    """Computed text: the standard findings, the balance against the Richtwert, a footnote."""
+    from helpers import monitoring
+
+    meta = ctx.katalog.indikator(indikator)
+    saetze = versorgung_saetze(versorgung_ctx(ctx, indikator, richtwerte), kurztitel(meta), meta["einheit"],
+                               richtwert(richtwerte, indikator), ctx.jahr)
+    return (monitoring.befund(ctx, indikator) + "\n\n" + " ".join(saetze) + "\n\n"
+            + fussnote(ctx.katalog.indikatoren, indikator))
+
+
+def richtwerte_markdown(ctx, richtwerte: Sequence[Mapping], ids: Sequence[str]) -> str:
+    """The Richtwerte the coverage is measured against, with kind and origin."""
+    zeilen = []
+    for i in ids:
+        rw = richtwert(richtwerte, i)
+        meta = ctx.katalog.indikator(i)
+        zeilen.append({
+            "Indikator": kurztitel(meta),
+            "Richtwert": fmt.wert(rw["wert"], meta["einheit"], 0) if rw else fmt.FEHLT,
+            "Art": RICHTWERT_ARTEN[rw["art"]] if rw else "kein Richtwert hinterlegt",
+            "Bezeichnung und Herkunft": f"**{rw['bezeichnung']}.** {rw['quelle'].strip()}" if rw else fmt.FEHLT,
+        })
+    return fmt.markdown_tabelle(pd.DataFrame(zeilen), rechtsbuendig=["Richtwert"])
+
+
+def versorgung_tabelle_markdown(ctx, richtwerte: Sequence[Mapping], ids: Sequence[str]) -> str:
+    """Coverage and balance to the Richtwert of several indicators side by side."""
+    metas = {i: ctx.katalog.indikator(i) for i in ids}
+    return versorgung_markdown({i: versorgung_ctx(ctx, i, richtwerte) for i in ids},
+                               {i: kurztitel(m) for i, m in metas.items()},
+                               {i: m["einheit"] for i, m in metas.items()})
+
+
+def versorgung_erlaeuterung(ctx, richtwerte: Sequence[Mapping], ids: Sequence[str]) -> str:
+    """How to read the balance, the notes on the Richtwerte, and the sources."""
+    hinweise = [f"{kurztitel(ctx.katalog.indikator(i))}: {rw['hinweis'].strip()}" for i in ids
+                if (rw := richtwert(richtwerte, i)) and rw.get("hinweis")]
+    return ("Der Saldo ist die Zahl der Plätze im Stadtteil abzüglich der Plätze, die der Richtwert für die dort "
+            "lebenden Kinder vorsieht; ein negativer Saldo ist eine rechnerische Lücke. "
+            f"Mit „{fmt.UNSICHER}“ markierte Quoten beruhen auf weniger als {fmt.zahl(ctx.bericht.mindestnenner)} "
+            "Kindern. " + (f"Zu den Richtwerten: {' '.join(hinweise)}" if hinweise else "") + "\n\n"
+            + quelle_satz(ctx.katalog.indikatoren, ids))

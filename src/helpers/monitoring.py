@@ -16,15 +16,11 @@ from __future__ import annotations
 from IPython.display import Markdown
 
 from helpers import grafik, tabellen, texte
+from helpers.texte import kurztitel
 
 
 def _meta(ctx, indikator: str):
     return ctx.katalog.indikator(indikator)
-
-
-def _kurz(meta) -> str:
-    kurz = meta.get("kurztitel") if hasattr(meta, "get") else None
-    return kurz if isinstance(kurz, str) and kurz else meta["titel"]
 
 
 def kern_indikatoren(ctx, handlungsfeld: int) -> list[str]:
@@ -56,7 +52,7 @@ def vergleich_abbildung(ctx, indikator: str, jahr: int | None = None):
         tab,
         stadtwert=tab["stadt"].iloc[0],
         einheit=meta["einheit"],
-        titel=_kurz(meta),
+        titel=kurztitel(meta),
         hervorheben=tabellen.abweichendste(tab, 2),
     )
 
@@ -73,7 +69,7 @@ def trend_abbildung(ctx, indikator: str, n: int = 3):
     fig = grafik.trend_linien(
         tabellen.trendreihen(ctx.indikatoren, indikator),
         einheit=meta["einheit"],
-        titel=_kurz(meta),
+        titel=kurztitel(meta),
         hervorheben=tabellen.abweichendste(tab, n),
     )
     ax = fig.axes[0]
@@ -91,6 +87,6 @@ def befund(ctx, indikator: str) -> str:
     saetze = [texte.wert_satz(meta["titel"], meta["einheit"], ctx.bericht.stadt,
                               ctx.jahr, jetzt, vj, vorher)]
     trend = texte.veraenderungen(ind, indikator, ctx.jahr, vj) if vj else None
-    saetze += texte.auffaelligkeiten(vergleich(ctx, indikator), _kurz(meta), meta["einheit"], trend)
+    saetze += texte.auffaelligkeiten(vergleich(ctx, indikator), kurztitel(meta), meta["einheit"], trend)
     return texte.absatz(saetze)
 

@@ -128,6 +128,12 @@ def absatz(saetze: list[str]) -> str:
     return " ".join(saetze)
 
 
+def kurztitel(eintrag) -> str:
+    """The short title of a catalog indicator (``kurztitel``, else ``titel``) for charts and lists."""
+    kurz = eintrag.get("kurztitel")
+    return str(kurz) if isinstance(kurz, str) and kurz.strip() else str(eintrag["titel"])
+
+
 def quellen_liste(katalog_indikatoren: pd.DataFrame, ids) -> list[str]:
     """The catalog sources (``quelle``) of the given indicators, split at ";", each named once."""
     k = katalog_indikatoren.set_index("id")
