@@ -63,3 +63,12 @@ def test_figures_are_drawn_with_city_line():
     fig2 = monitoring.trend_abbildung(ctx, "q", n=1)
     labels = [t.get_text() for t in fig2.axes[0].get_legend().get_texts()]
     assert "Gesamtstadt" in labels and "Mitte" in labels
+
+
+def test_befund_mit_fussnote_appends_definition_and_source():
+    ctx = _ctx(W18, W13)
+    ctx.katalog.indikatoren["definition"] = "Zähler je Nenner."
+    ctx.katalog.indikatoren["quelle"] = "Jobcenter"
+    text = monitoring.befund_mit_fussnote(ctx, "q")
+    assert text.startswith(monitoring.befund(ctx, "q"))
+    assert text.endswith("*Definition:* Zähler je Nenner. *Quelle:* Jobcenter.")

@@ -35,7 +35,7 @@ from helpers import format as fmt
 from helpers import grafik
 from helpers.sozialindex import RegelFehler
 from helpers.tabellen import STADT
-from helpers.texte import kurztitel, quellen
+from helpers.texte import fussnote, kurztitel, quellen  # noqa: F401  (fussnote: used as bildung.fussnote)
 
 BETREUUNG = "betreuung.yml"
 SCHULFORMEN = "schulformen.yml"
@@ -124,15 +124,6 @@ def richtwert(richtwerte: Sequence[Mapping], indikator: str) -> dict | None:
 def quelle_satz(katalog_indikatoren: pd.DataFrame, ids: Sequence[str]) -> str:
     """``"Quelle: …"`` for the given indicators (see :func:`helpers.texte.quellen`)."""
     return quellen(katalog_indikatoren, ids)
-
-
-def fussnote(katalog_indikatoren: pd.DataFrame, indikator: str) -> str:
-    """``"*Definition:* … *Quelle:* …"`` for one indicator, from the catalog."""
-    k = katalog_indikatoren.set_index("id").loc[indikator]
-    definition = k.get("definition")
-    teile = [f"*Definition:* {definition}"] if isinstance(definition, str) and definition.strip() else []
-    teile.append("*" + quelle_satz(katalog_indikatoren, [indikator]).replace("Quelle:", "Quelle:*", 1))
-    return " ".join(teile)
 
 
 # --------------------------------------------------------------------------- SGB II: children and all

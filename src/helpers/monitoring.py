@@ -90,3 +90,8 @@ def befund(ctx, indikator: str) -> str:
     saetze += texte.auffaelligkeiten(vergleich(ctx, indikator), kurztitel(meta), meta["einheit"], trend)
     return texte.absatz(saetze)
 
+
+
+def befund_mit_fussnote(ctx, indikator: str) -> str:
+    """:func:`befund` followed by the indicator's definition and source."""
+    return befund(ctx, indikator) + "\n\n" + texte.fussnote(ctx.katalog.indikatoren, indikator)

@@ -145,3 +145,12 @@ def quellen(katalog_indikatoren: pd.DataFrame, ids, zusatz=()) -> str:
     """A "Quelle: …" line from the catalog's ``quelle`` fields of the given indicators."""
     teile = quellen_liste(katalog_indikatoren, ids) + [z for z in zusatz if z]
     return f"Quelle: {'; '.join(teile)}." if teile else ""
+
+
+def fussnote(katalog_indikatoren: pd.DataFrame, indikator: str) -> str:
+    """``"*Definition:* … *Quelle:* …"`` for one indicator, from the catalog."""
+    k = katalog_indikatoren.set_index("id").loc[indikator]
+    definition = k.get("definition")
+    teile = [f"*Definition:* {definition}"] if isinstance(definition, str) and definition.strip() else []
+    teile.append("*" + quellen(katalog_indikatoren, [indikator]).replace("Quelle:", "Quelle:*", 1))
+    return " ".join(teile)
