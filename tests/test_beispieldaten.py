@@ -339,10 +339,8 @@ def test_kommandozeile_lehnt_stadtteile_fuer_dorsten_ab(tmp_path):
 
 
 def _laden():
-    try:
-        from helpers.daten import laden, DatenFehler
-    except ImportError as e:  # pragma: no cover
-        pytest.skip(f"helpers.daten ist nicht importierbar ({e}); Ladetest übersprungen.")
+    from helpers.daten import DatenFehler, laden
+
     return laden, DatenFehler
 
 

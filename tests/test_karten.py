@@ -198,7 +198,6 @@ def grenzordner(tmp_path):
 
 
 def test_lade_grenzen_ordnet_name_und_schluessel_zu(grenzordner):
-    pytest.importorskip("geopandas")
     ordner, st = grenzordner
     g = karten.lade_grenzen(ordner / karten.GEOJSON, st)
     assert g["stadtteil"].tolist() == st["name"].tolist()
@@ -210,7 +209,6 @@ def test_lade_grenzen_ordnet_name_und_schluessel_zu(grenzordner):
 
 
 def test_choroplethe_faerbt_flaechen_nach_wert(grenzordner):
-    pytest.importorskip("geopandas")
     ordner, st = grenzordner
     panels = [{"werte": werte(st["name"], [10, 20, 30, 40], gesperrt=[False, False, False, True]),
                "einheit": "%", "titel": "Test", "stadtwert": 22.0}]
