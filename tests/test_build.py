@@ -193,6 +193,8 @@ def check_html_links(out: Path) -> None:
             if parts.scheme or link.startswith("//"):
                 continue
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():  # a folder link (Quarto's "../../" to the start page) serves its index.html
+                target = target / "index.html"
             if not target.is_file():
                 broken.append(f"{page.relative_to(out)} -> {link}")
             elif parts.fragment and target.suffix == ".html":

@@ -45,8 +45,16 @@ def test_zelle_marks_suppressed_and_uncertain():
 def test_markdown_tabelle_alignment_and_escaping():
     df = pd.DataFrame({"Stadtteil": ["A|B"], "Wert": ["1,0"]})
     md = fmt.markdown_tabelle(df)
-    assert md.splitlines()[1] == "|:---|---:|"
+    assert md.splitlines()[1] == "|:----|---:|"  # A\|B is four characters wide
     assert "A\\|B" in md
+
+
+def test_markdown_tabelle_dashes_follow_content_width():
+    """Pandoc (and so Quarto's PDF) takes relative column widths from the dashes."""
+    df = pd.DataFrame({"Indikator": ["Anteil der Kinder unter 18 Jahren", "x"], "Wert": ["12,5", "3"],
+                       "Lang": ["y" * 80, "z"]})
+    dashes = [len(c.strip(":")) for c in fmt.markdown_tabelle(df).splitlines()[1].strip("|").split("|")]
+    assert dashes == [30, 4, 30]  # capped at 30, at least 3
 
 
 def test_aufzaehlung():

@@ -107,8 +107,13 @@ def markdown_tabelle(
         return str(text).replace("|", "\\|").replace("\n", " ")
 
     kopf = "| " + " | ".join(esc(c) for c in spalten) + " |"
-    trenner = "|" + "|".join("---:" if c in rechts else ":---" for c in spalten) + "|"
-    zeilen = ["| " + " | ".join(esc(v) for v in row) + " |" for row in df.astype(str).itertuples(index=False)]
+    zellen = [[esc(v) for v in row] for row in df.astype(str).itertuples(index=False)]
+    # Pandoc takes the relative column widths of a long table from its dashes (Quarto's PDF
+    # and HTML do): dashes in proportion to the longest cell, as the DOCX sizes its columns.
+    breiten = [min(max((len(r[i]) for r in zellen), default=0), 30) for i in range(len(spalten))]
+    trenner = "|" + "|".join((f"{'-' * max(b, 3)}:" if c in rechts else f":{'-' * max(b, 3)}")
+                             for c, b in zip(spalten, breiten)) + "|"
+    zeilen = ["| " + " | ".join(r) + " |" for r in zellen]
     return "\n".join([kopf, trenner, *zeilen])
 
 

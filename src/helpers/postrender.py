@@ -4,7 +4,8 @@ Run by ``quarto render`` after all formats (``project: post-render: python -m he
 
 1. DOCX: Quarto drops part titles from DOCX books and titles appendices "Appendix A — …"
    even with ``lang: de`` (quarto-notes.md). Insert "Teil I …"–"Teil IV …" (and "Anhang")
-   before the first chapter of each part and write "Anhang A — …".
+   before the first chapter of each part and write "Anhang A — …"; chapter numbers without
+   the trailing dot and tables laid out as in the Python engine's DOCX (callouts excepted).
 2. Copy the data downloads (written by ``helpers.execute``) into ``<output>/daten/``.
 3. Put back the notebooks that ``helpers.execute`` executed in place.
 """
@@ -20,7 +21,8 @@ import docx as python_docx
 
 from helpers.build.book import referenced_notebooks
 from helpers.build.config import Book, chapter_title, load_book, read_chapter
-from helpers.build.docx import fit_tables, germanize_appendix, insert_part_titles, update_fields_on_open
+from helpers.build.docx import (chapter_numbers_as_in_html, fit_tables, germanize_appendix, insert_part_titles,
+                                update_fields_on_open)
 from helpers.build.errors import BuildError
 from helpers.build.pipeline import find_root
 from helpers.execute import downloads_folder, restore_notebooks
@@ -47,6 +49,7 @@ def fix_docx(book: Book, path: Path) -> None:
     """Part titles and German appendix titles in the DOCX that Quarto wrote."""
     document = python_docx.Document(str(path))
     germanize_appendix(document)
+    chapter_numbers_as_in_html(document)
     # the same table layout and TOC refresh as the Python engine's DOCX
     fit_tables(document)
     update_fields_on_open(document)

@@ -74,6 +74,8 @@ def fit_tables(document, width: int = TEXT_WIDTH) -> None:
         columns = max((len(r) for r in rows), default=0)
         if columns == 0 or any(len(r) != columns for r in rows) or tbl.find(f".//{qn('w:gridSpan')}") is not None:
             continue  # merged cells: leave as pandoc wrote it
+        if tbl.find(qn("w:tblGrid")) is None:
+            continue  # not a data table: Quarto writes callouts as tables without a column grid
         half_points = next((size for least, size in WIDE_TABLE_SIZES if columns >= least), None)
         char_width = (half_points or 19) * 6.2  # Arial digits are 0.56 em; with some room
         widths = column_widths(rows, width, char_width)
@@ -307,6 +309,27 @@ def germanize_appendix(document) -> int:
         for run in paragraph.runs:
             run.text = re.sub(r"\bAppendix\b", "Anhang", run.text)
         count += 1
+    return count
+
+
+CHAPTER_NUMBER_RE = re.compile(r"^(\d+)\.(?=\s)")
+
+
+def chapter_numbers_as_in_html(document) -> int:
+    """"6. Demografie" → "6 Demografie" in chapter headings; return how many changed.
+
+    Quarto's DOCX puts a dot after the chapter number; its HTML, the Python engine and
+    DIN 5008 do not. Only level-1 headings: "6.1 …" below them is already written so.
+    """
+    count = 0
+    for paragraph in document.paragraphs:
+        if paragraph.style is None or paragraph.style.name != "Heading 1" or not paragraph.runs:
+            continue
+        first = paragraph.runs[0]
+        fixed = CHAPTER_NUMBER_RE.sub(r"\1", first.text, count=1)
+        if fixed != first.text:
+            first.text = fixed
+            count += 1
     return count
 
 
