@@ -95,7 +95,7 @@ def test_stadtteilziele_je_stadtteil():
     np.testing.assert_allclose(schlechter["zielwert"], schlechter["basiswert"] - 0.5 * (schlechter["basiswert"] - stadt))
     besser = st[st["basiswert"] <= stadt]
     np.testing.assert_allclose(besser["zielwert"], besser["basiswert"])
-    assert set(a["status"]) <= {"erreicht", "auf Kurs", "knapp hinter dem Pfad", "nicht auf Kurs"}
+    assert set(a["status"]) <= {"erreicht", "auf Kurs", "knapp dahinter", "nicht auf Kurs"}
     assert list(a.columns) == wz.SPALTEN
 
 
@@ -159,7 +159,7 @@ def test_toleranz_zufall_schuetzt_kleine_stadtteile():
                       "ziel": {"art": "relativ", "wert": -0.2}}]}
     r = wz.bewerten(t, td.katalog(), cfg).iloc[0]
     assert r["toleranz"] == pytest.approx(1.96 * math.sqrt(0.19 * 0.81 / 100) * 100)
-    assert r["status"] == "knapp hinter dem Pfad"  # behind the path (18) by 1 point, but within the noise
+    assert r["status"] == "knapp dahinter"  # behind the path (18) by 1 point, but within the noise
     t["nenner"] = 100000.0
     assert wz.bewerten(t, td.katalog(), cfg).iloc[0]["status"] == "nicht auf Kurs"
     with pytest.raises(RegelFehler, match="toleranz"):
@@ -195,7 +195,7 @@ def test_befund_saetze():
     s2 = " ".join(wz.befund(b))
     anz = b["status"].value_counts()
     assert "Zum neuesten Datenstand" in s2
-    for st in ("erreicht", "auf Kurs", "knapp hinter dem Pfad", "nicht auf Kurs"):
+    for st in ("erreicht", "auf Kurs", "knapp dahinter", "nicht auf Kurs"):
         if st in anz:
             assert f"{anz[st]}-mal „{st}“" in s2
 

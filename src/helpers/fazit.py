@@ -23,7 +23,7 @@ def ungleiche_lebenslagen(lage: pd.DataFrame) -> str:
     schlecht = t["stadtteil"].head(2).tolist()
     gut = t["stadtteil"].tail(2).iloc[::-1].tolist()
     return (f"**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt liegen {fmt.aufzaehlung(schlecht)} am "
-            f"deutlichsten ungünstiger als die Gesamtstadt, {fmt.aufzaehlung(gut)} am deutlichsten günstiger "
+            f"stärksten ungünstiger als die Gesamtstadt, {fmt.aufzaehlung(gut)} am stärksten günstiger "
             "(@sec-stadtteilvergleich).")
 
 
@@ -77,6 +77,46 @@ def bildungsschwerpunkt(uebersicht: pd.DataFrame, schwerpunkt: Sequence[int],
     )
 
 
+VERBOTEN = ("bestätig", "beweis", "belegt eindeutig")
+
+
+def bildung_schluessel(pearson: pd.DataFrame, kurz: Mapping[str, str], cfg: Mapping, n_stadtteile: int) -> str:
+    """The administration's conclusion "Bildung als Schlüssel für Teilhabechancen" and the named findings
+    (education × poverty pairs, each with its interval) that support it – or do not – and what the data
+    cannot show. Only pairs whose poverty indicator is classified as poverty (``einordnung`` starting with
+    "Armut") and whose education indicator is an education outcome count as support."""
+    e = cfg.get("einordnung", {})
+    ok = pearson[pearson["berechnet"]]
+    ok = ok[ok["y"].map(lambda i: str(e.get(i, "Armut")).startswith("Armut"))
+            & ok["x"].map(lambda i: str(e.get(i, "Bildung")).startswith("Bildung"))]
+    stuetzt = ok[(ok["ci_unten"] > 0) | (ok["ci_oben"] < 0)].reindex(
+        ok["r"].abs().sort_values(ascending=False).index).dropna(subset=["r"])
+    stuetzt = stuetzt[(stuetzt["ci_unten"] > 0) | (stuetzt["ci_oben"] < 0)]
+    offen = ok[~ok.index.isin(stuetzt.index)]
+
+    def befund(z) -> str:
+        return (f"„{kurz[z['x']]}“ und „{kurz[z['y']]}“ (r = {fmt.zahl(z['r'], 2)}; 95-%-Konfidenzintervall "
+                f"{fmt.zahl(z['ci_unten'], 2)} bis {fmt.zahl(z['ci_oben'], 2)}; n = {int(z['n'])})")
+
+    satz = ("**Bildung als Schlüssel für Teilhabechancen.** Die Verwaltung zieht aus dem Bericht den Schluss, "
+            "Bildung als Schlüssel für Teilhabechancen in den Mittelpunkt der kommunalen Strategie zu stellen "
+            "(@sec-strategien). ")
+    if len(stuetzt):
+        satz += ("Die Daten stützen diesen Schluss, soweit Stadtteile verglichen werden: Über die Stadtteile hängen "
+                 + fmt.aufzaehlung([befund(z) for _, z in stuetzt.head(3).iterrows()])
+                 + " so zusammen, dass das Intervall null ausschließt. ")
+    else:
+        satz += "Einen belastbaren Zusammenhang zwischen Bildungs- und Armutsindikatoren zeigen die Daten dieses Berichts nicht; der Schluss bleibt eine fachliche Setzung. "
+    if len(offen):
+        satz += ("Nicht gestützt ist er für " + fmt.aufzaehlung([f"„{kurz[z['x']]}“ × „{kurz[z['y']]}“"
+                                                              for _, z in offen.head(3).iterrows()])
+                 + " – dort schließt das Intervall auch keinen Zusammenhang ein. ")
+    satz += (f"Was die Daten nicht zeigen können: Sie beschreiben {n_stadtteile} Stadtteile, nicht einzelne Kinder "
+             "(ökologischer Fehlschluss), und einen Zusammenhang, keine Wirkung – ob Bildungsangebote die Folgen von "
+             "Armut ausgleichen, muss die Evaluation der Maßnahmen zeigen (@sec-wirkungsziele).")
+    return satz
+
+
 def aussagen(t3) -> list[str]:
     """All statements of the Fazit from a :class:`helpers.auswertung.Teil3`, in chapter order."""
     k = t3.korrelation
@@ -85,6 +125,7 @@ def aussagen(t3) -> list[str]:
         sozialer_status(t3.index, t3.rob),
         bildung_und_armut(k.pearson, t3.kurz, k.n),
         bildungsschwerpunkt(t3.uebersicht, t3.schwerpunkt, t3.hf_titel),
+        bildung_schluessel(k.pearson, t3.kurz, k.cfg, k.n),
     ]
     return [p for p in punkte if p is not None]
 
@@ -123,6 +164,7 @@ def grenzen_text(n_stadtteile: int) -> str:
         "Alle Aussagen dieses Teils beschreiben Stadtteile, nicht einzelne Menschen, und Zusammenhänge, nicht "
         f"Ursachen. Mit {n_stadtteile} Stadtteilen sind Unterschiede zwischen ähnlich eingestuften "
         "Stadtteilen oft nicht belastbar; die Intervalle und die Sensitivitätsanalyse zeigen, wie sicher eine "
-        "Aussage ist. Die Handlungsbedarfe folgen aus Regeln, die die Sozialplanung festgelegt hat; sie ersetzen "
-        "nicht die fachliche Prüfung vor Ort."
+        "Aussage ist. Die Handlungsbedarfe folgen aus Regeln, die die Sozialplanung festgelegt hat; ein Bedarf gilt "
+        "nur, wo der Beleg die Schwelle klar überschreitet, Werte nahe der Schwelle heißen grenzwertig. Die Regeln "
+        "ersetzen nicht die fachliche Prüfung vor Ort."
     )
