@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from helpers import format as fmt
@@ -87,8 +88,8 @@ def bildung_schluessel(pearson: pd.DataFrame, kurz: Mapping[str, str], cfg: Mapp
     "Armut") and whose education indicator is an education outcome count as support."""
     e = cfg.get("einordnung", {})
     ok = pearson[pearson["berechnet"]]
-    ok = ok[ok["y"].map(lambda i: str(e.get(i, "Armut")).startswith("Armut"))
-            & ok["x"].map(lambda i: str(e.get(i, "Bildung")).startswith("Bildung"))]
+    ok = ok.loc[np.array([str(e.get(y, "Armut")).startswith("Armut") and str(e.get(x, "Bildung")).startswith("Bildung")
+                          for x, y in zip(ok["x"], ok["y"])], dtype=bool)]
     stuetzt = ok[(ok["ci_unten"] > 0) | (ok["ci_oben"] < 0)].reindex(
         ok["r"].abs().sort_values(ascending=False).index).dropna(subset=["r"])
     stuetzt = stuetzt[(stuetzt["ci_unten"] > 0) | (stuetzt["ci_oben"] < 0)]

@@ -176,7 +176,9 @@ def standardisieren(
         out[spalte] = werte.astype(float).to_numpy()
     kat = katalog.set_index("id")
     faktor = out["indikator"].map(kat["faktor"]).astype(float)
-    anteil = ~out["indikator"].map(kat["zaehler_kann_nenner_uebersteigen"]).fillna(False).astype(bool)
+    uebersteigt = kat["zaehler_kann_nenner_uebersteigen"] if "zaehler_kann_nenner_uebersteigen" in kat else pd.Series(
+        False, index=kat.index)
+    anteil = ~out["indikator"].map(uebersteigt).fillna(False).astype(bool)
     from helpers.statistik import wilson
 
     unten, oben = wilson(out["zaehler"].where(anteil), out["nenner"], faktor.to_numpy())
