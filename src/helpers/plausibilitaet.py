@@ -102,8 +102,12 @@ def spruenge(ind: pd.DataFrame, katalog: pd.DataFrame, faktor: float, mindestnen
     quoten = kat.index[kat["nenner"].notna()]
     t = ind[(ind["stadtteil"] != STADT) & ind["wert"].notna() & ind["indikator"].isin(quoten)].sort_values(["indikator", "stadtteil", "jahr"])
     t = t.assign(delta=t.groupby(["indikator", "stadtteil"])["wert"].diff(),
-                 vorjahr=t.groupby(["indikator", "stadtteil"])["jahr"].shift())
+                 vorjahr=t.groupby(["indikator", "stadtteil"])["jahr"].shift(),
+                 vorwert=t.groupby(["indikator", "stadtteil"])["wert"].shift())
     t = t[t["delta"].notna() & (t["jahr"] - t["vorjahr"] == 1)]
+    # a declared structural zero (facility closed or opened) is no series break
+    null = t["indikator"].map(kat["strukturelle_null"]).fillna(False).astype(bool) if "strukturelle_null" in kat else False
+    t = t[~(null & ((t["wert"] == 0) | (t["vorwert"] == 0)))]
     out = []
     for i, g in t.groupby("indikator", sort=False):
         med = g["delta"].median()

@@ -681,8 +681,13 @@ def gepoolt_text(pool: pd.DataFrame | None, pe_ok: pd.DataFrame, jahre: Sequence
     if len(beide):
         satz += (f" Von den {len(beide)} Paaren, die in beiden Auswertungen vorliegen, weisen "
                  f"{int(((beide['r'] > 0) == (beide['r_jahr'] > 0)).sum())} in dieselbe Richtung wie im Berichtsjahr; "
-                 f"die größte Abweichung der Koeffizienten beträgt {fmt.zahl((beide['r'] - beide['r_jahr']).abs().max(), 2)}.")
+                 f"die größte Abweichung der Koeffizienten beträgt "
+                 f"{fmt.zahl(max(abs(fmt.gerundet(a, 2) - fmt.gerundet(b, 2)) for a, b in zip(beide['r'], beide['r_jahr'])), 2)}.")
     satz += f" Nach der Holm-Korrektur bleiben gepoolt {int((pp['p_holm'] < 0.05).sum())} Paare auffällig."
+    if len(pp) and (pp["n"] == n_stadtteile).all():
+        return satz + (f" In jedes Paar gehen alle {n_stadtteile} Stadtteile ein, auch solche mit gesperrten "
+                       "Einzelwerten: Gezählt wird mit den internen Fallzahlen, veröffentlicht werden nur die "
+                       "Koeffizienten.")
     return satz + (" Ein Stadtteil, dessen Wert in einem der Jahre gesperrt ist, erhält keinen gepoolten Wert, "
                    "weil sich der gesperrte Wert sonst zurückrechnen ließe.")
 
