@@ -30,11 +30,21 @@ def ungleiche_lebenslagen(lage: pd.DataFrame) -> str:
 
 def sozialer_status(index: pd.DataFrame, robust: pd.DataFrame) -> str:
     """Districts with low or very low status (district order), each marked robust where its class
-    is the same in every variant of the sensitivity analysis."""
+    is the same in every variant of the sensitivity analysis – and, when ``index`` carries
+    ``klasse_stabil`` (:func:`helpers.sozialindex.stabilitaet`), stable where it is also outside the
+    tolerance band at the class borders."""
     niedrig = index[index["klasse"].isin(NIEDRIGER_STATUS)]
     if niedrig.empty:
         return ("**Sozialer Status.** Kein Stadtteil fällt nach dem Sozialindex in die Klassen niedrig oder "
                 "sehr niedrig (@sec-sozialindex).")
+    if "klasse_stabil" in index:
+        stabil = set(index.loc[index["klasse_stabil"].astype(bool), "stadtteil"])
+        teile = [f"{r.stadtteil} ({r.klasse}{', stabil eingestuft' if r.stadtteil in stabil else ', nicht stabil eingestuft'})"
+                 for r in niedrig.itertuples()]
+        return (f"**Sozialer Status.** Einen niedrigen oder sehr niedrigen Status nach dem Sozialindex haben "
+                f"{fmt.aufzaehlung(teile)}; „stabil eingestuft“ heißt, dass die Klasse in allen Varianten der "
+                "Sensitivitätsanalyse gleich bleibt und der Index nicht im Toleranzband an einer Klassengrenze liegt "
+                "(@sec-sozialindex).")
     stabil = set(robust.loc[robust["robust"], "stadtteil"])
     teile = [f"{r.stadtteil} ({r.klasse}{', robust' if r.stadtteil in stabil else ''})" for r in niedrig.itertuples()]
     return (f"**Sozialer Status.** Einen niedrigen oder sehr niedrigen Status nach dem Sozialindex haben "
@@ -42,22 +52,41 @@ def sozialer_status(index: pd.DataFrame, robust: pd.DataFrame) -> str:
             "Sensitivitätsanalyse gleich bleibt (@sec-sozialindex).")
 
 
-def bildung_und_armut(pearson: pd.DataFrame, kurz: Mapping[str, str], n_stadtteile: int) -> str:
-    """The strongest Pearson pair with its interval, how many pairs stay notable after Holm, and the
-    critical |r| for ``n_stadtteile``; a notice when no pair could be computed."""
+def _ist_armut(einordnung: Mapping[str, str], i: str) -> bool:
+    return str(einordnung.get(i, "Armut")).startswith("Armut")
+
+
+def bildung_und_armut(pearson: pd.DataFrame, kurz: Mapping[str, str], n_stadtteile: int,
+                      einordnung: Mapping[str, str] | None = None) -> str:
+    """The strongest Pearson pair with its interval (and, if its second indicator is not classified as
+    poverty, the strongest pair with a poverty indicator), how many pairs stay notable after Holm, and
+    the critical |r| for ``n_stadtteile`` without and after the correction; a notice when no pair
+    could be computed."""
+    einordnung = einordnung or {}
     ok = pearson[pearson["berechnet"]]
     if ok.empty:
         return ("**Bildung und Armut.** Mit den veröffentlichten Stadtteilwerten lässt sich kein Paar auswerten "
                 "(@sec-bildung-armut).")
+
+    def paar(z) -> str:
+        return (f"„{kurz[z['x']]}“ und „{kurz[z['y']]}“ zusammen (r = {fmt.zahl(z['r'], 2)}; 95-%-Konfidenzintervall "
+                f"{fmt.zahl(z['ci_unten'], 2)} bis {fmt.zahl(z['ci_oben'], 2)}; n = {int(z['n'])})")
+
     s = ok.loc[ok["r"].abs().idxmax()]
+    satz = f"**Bildung und Armut.** Am stärksten hängen in den vorliegenden Daten {paar(s)}"
+    if not _ist_armut(einordnung, s["y"]):
+        armut = ok[[_ist_armut(einordnung, y) for y in ok["y"]]]
+        satz += f"; „{kurz[s['y']]}“ ist allerdings kein Armutsmaß (Einordnung: {einordnung[s['y']]})"
+        if len(armut):
+            satz += f". Unter den Armutsindikatoren hängen am stärksten {paar(armut.loc[armut['r'].abs().idxmax()])}"
     n_holm = int((ok["p_holm"] < 0.05).sum())
-    return (
-        f"**Bildung und Armut.** Am stärksten hängen in den vorliegenden Daten „{kurz[s['x']]}“ und „{kurz[s['y']]}“ "
-        f"zusammen (r = {fmt.zahl(s['r'], 2)}; 95-%-Konfidenzintervall {fmt.zahl(s['ci_unten'], 2)} bis "
-        f"{fmt.zahl(s['ci_oben'], 2)}; n = {int(s['n'])}). Von {len(ok)} auswertbaren Paaren bleiben nach der "
-        f"Korrektur für mehrere Tests {n_holm} auffällig; bei {n_stadtteile} Stadtteilen braucht es dafür mindestens "
-        f"einen Betrag von {fmt.zahl(statistik.r_kritisch(n_stadtteile), 2)} (@sec-bildung-armut)."
-    )
+    satz += (f". Von {len(ok)} auswertbaren Paaren bleiben nach der Korrektur für mehrere Tests {n_holm} auffällig; "
+             f"bei {n_stadtteile} Stadtteilen braucht es dafür mindestens einen Betrag von "
+             f"{fmt.zahl(statistik.r_kritisch(n_stadtteile), 2)}")
+    if len(ok) > 1:
+        satz += (f" ohne Korrektur und für das stärkste Paar nach der Korrektur für {len(ok)} Tests "
+                 f"{fmt.zahl(statistik.r_kritisch_korrigiert(n_stadtteile, len(ok)), 2)}")
+    return satz + " (@sec-bildung-armut)."
 
 
 def bildungsschwerpunkt(uebersicht: pd.DataFrame, schwerpunkt: Sequence[int],
@@ -123,8 +152,8 @@ def aussagen(t3) -> list[str]:
     k = t3.korrelation
     punkte = [
         ungleiche_lebenslagen(t3.lage),
-        sozialer_status(t3.index, t3.rob),
-        bildung_und_armut(k.pearson, t3.kurz, k.n),
+        sozialer_status(t3.index_stabil, t3.rob),
+        bildung_und_armut(k.pearson, t3.kurz, k.n, k.cfg.get("einordnung")),
         bildungsschwerpunkt(t3.uebersicht, t3.schwerpunkt, t3.hf_titel),
         bildung_schluessel(k.pearson, t3.kurz, k.cfg, k.n),
     ]
