@@ -407,3 +407,12 @@ def test_fazit_behauptet_nichts_was_die_daten_nicht_tragen():
     assert not any(w in satz.lower() for w in fazit.VERBOTEN)
     # an indicator classified as family structure is no poverty measure: it never supports the conclusion
     assert "Arbeitslose“ (r" not in satz
+
+
+def test_plausibilitaet_befund_zaehlt_wie_die_tabelle():
+    w = pd.DataFrame({"pruefung": ["sprung", "extremanteil"], "indikator": ["a", "b"], "stadtteil": ["X", "Y"],
+                      "jahr": [2018, 2015], "beschreibung": ["…", "…"]})
+    satz = pl.befund(w, 2018)
+    assert "2 Auffälligkeiten in 2 Indikatoren" in satz and "1 davon betrifft einen Stadtteilwert" in satz
+    assert pl.befund(w.iloc[0:0], 2018) == "Die Prüfung findet in dieser Ausgabe keine Auffälligkeiten."
+    assert "keine davon" in pl.befund(w.iloc[1:], 2018)

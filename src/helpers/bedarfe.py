@@ -342,7 +342,8 @@ def anwenden(
                 hinweis.append("Wert in der Plausibilitätsprüfung auffällig; vor einer Bewertung prüfen")
             elif np.isfinite(n) and n < sich["mindestnenner"]:
                 bew = NICHT_BEWERTBAR
-                hinweis.append(f"zu wenige Fälle (Bezugsgröße {fmt.zahl(n)} unter {fmt.zahl(sich['mindestnenner'])})")
+                hinweis.append(f"zu wenige Fälle (Bezugsgröße {'auch zusammengefasst nur' if hinweis else ''} "
+                               f"{fmt.zahl(n)}, nötig sind {fmt.zahl(sich['mindestnenner'])})".replace("  ", " "))
             elif vergleich == ">=" and k["richtung"] == "belastung" and np.isfinite(z) and z < sich["mindestzaehler"]:
                 bew = NICHT_BEWERTBAR
                 hinweis.append(f"zu wenige Betroffene ({fmt.zahl(z)} unter {fmt.zahl(sich['mindestzaehler'])})")
@@ -421,7 +422,8 @@ def uebersicht_tabelle(uebersicht: pd.DataFrame, treffer: pd.DataFrame | None = 
 
 
 def _faelle(z, n) -> str:
-    if not np.isfinite(n):
+    """"Betroffene von Bezugsgröße" for a share of people; empty for other rates (m² per person)."""
+    if not np.isfinite(n) or (np.isfinite(z) and z > n):
         return ""
     return f"{fmt.zahl(z)} von {fmt.zahl(n)}" if np.isfinite(z) else f"– von {fmt.zahl(n)}"
 
@@ -455,7 +457,11 @@ def begruendung_tabelle(treffer: pd.DataFrame, hf_titel: Mapping[int, str],
         "Bewertung": bew,
         "Regel": regel,
         "Wert": [wert(w, i) for w, i in zip(treffer["wert"], treffer["indikator"])],
-        "Fälle": [_faelle(z, n) for z, n in zip(treffer.get("zaehler", np.nan), treffer.get("nenner", np.nan))],
+        "Fälle": [_faelle(z, n) if i and not _flag(katalog.set_index("id"), i, "zaehler_kann_nenner_uebersteigen")
+                  and not (katalog is not None and ein.get(i, "") not in ("%", "‰")) else ""
+                  for z, n, i in zip(treffer.get("zaehler", np.nan), treffer.get("nenner", np.nan), treffer["indikator"])]
+        if katalog is not None else [_faelle(z, n) for z, n in zip(treffer.get("zaehler", np.nan),
+                                                                    treffer.get("nenner", np.nan))],
         "95-%-KI": [_bereich(u, o, ein.get(i, "")) if i else ""
                     for u, o, i in zip(treffer.get("ci_unten", np.nan), treffer.get("ci_oben", np.nan),
                                        treffer["indikator"])],

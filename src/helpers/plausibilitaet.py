@@ -202,3 +202,21 @@ def tabelle(warnungen: pd.DataFrame, oeffentlich: pd.DataFrame, kurz: Mapping[st
         "Wert": [wert(r) for r in warnungen.itertuples()],
         "Befund": warnungen["beschreibung"],
     })
+
+
+def befund(warnungen: pd.DataFrame, jahr: int) -> str:
+    """The checks in one sentence for the appendix: how many warnings, how many concern district values
+    of the Berichtsjahr (those never decide a need)."""
+    n = len(warnungen)
+    if not n:
+        return "Die Prüfung findet in dieser Ausgabe keine Auffälligkeiten."
+    n_s = len(auffaellig(warnungen, jahr))
+    satz = (f"Die Prüfung findet in dieser Ausgabe {n} {'Auffälligkeit' if n == 1 else 'Auffälligkeiten'} in "
+            f"{warnungen['indikator'].nunique()} Indikatoren bzw. Merkmalen")
+    if n_s:
+        satz += (f"; {n_s} davon {'betrifft einen Stadtteilwert' if n_s == 1 else 'betreffen Stadtteilwerte'} am "
+                 f"Stichtag und {'begründet' if n_s == 1 else 'begründen'} keinen Handlungsbedarf, bevor "
+                 f"{'er' if n_s == 1 else 'sie'} geprüft {'ist' if n_s == 1 else 'sind'}")
+    else:
+        satz += "; keine davon betrifft einen Stadtteilwert am Stichtag"
+    return satz + ". @tbl-anhang-plausibilitaet listet sie."

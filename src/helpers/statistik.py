@@ -356,7 +356,7 @@ def gepoolte_summen(indikatoren: pd.DataFrame, katalog: pd.DataFrame, ids: Seque
     """Σ zaehler and Σ nenner per district and indicator over ``jahre`` (long table).
 
     Columns ``stadtteil``, ``indikator``, ``zaehler``, ``nenner``, ``wert``
-    (Σ zaehler / Σ nenner × faktor), ``jahre`` ("2016–2018"). A district with a suppressed
+    (Σ zaehler / Σ nenner × faktor), ``jahre`` (the years with data, "2016–2018"). A district with a suppressed
     year gets NaN (its pooled value could reveal the suppressed count) – on the internal,
     unsuppressed table (:meth:`helpers.daten.Datenbestand.indikatoren_intern`) no year is
     suppressed, so pooling never loses a district.
@@ -375,12 +375,15 @@ def gepoolte_summen(indikatoren: pd.DataFrame, katalog: pd.DataFrame, ids: Seque
         gesperrt = g["gesperrt"].any() if "gesperrt" in t else False
         z = g["zaehler"].sum(min_count=1).where(~gesperrt)
         nn = g["nenner"].sum(min_count=1)
+        mit = t[(t["indikator"] == i) & t["nenner"].notna()].groupby("stadtteil", sort=False)["jahr"]
+        von, bis = mit.min().reindex(z.index), mit.max().reindex(z.index)
         teile.append(pd.DataFrame({"stadtteil": z.index, "indikator": i, "zaehler": z.to_numpy(),
-                                   "nenner": nn.reindex(z.index).to_numpy()}))
+                                   "nenner": nn.reindex(z.index).to_numpy(),
+                                   "jahre": [("" if pd.isna(a) else str(int(a)) if a == b else f"{int(a)}–{int(b)}")
+                                             for a, b in zip(von, bis)]}))
     out = pd.concat(teile, ignore_index=True) if teile else pd.DataFrame(
-        columns=["stadtteil", "indikator", "zaehler", "nenner"])
+        columns=["stadtteil", "indikator", "zaehler", "nenner", "jahre"])
     out["wert"] = out["zaehler"] / out["nenner"] * out["indikator"].map(kat["faktor"]).astype(float)
-    out["jahre"] = f"{min(jahre)}–{max(jahre)}" if len(jahre) > 1 else str(jahre[0])
     return out
 
 
