@@ -538,9 +538,17 @@ def index_tabelle(index: pd.DataFrame, kurz: Mapping[str, str]) -> pd.DataFrame:
 INDEX_TABELLE_TEXT = ("Stadtteil", "Klasse", "Dynamikklasse")
 
 
-def robustheit_tabelle(robust: pd.DataFrame) -> pd.DataFrame:
-    """:func:`robustheit` for the reader, by base rank ("–" for a district without index)."""
+def robustheit_tabelle(robust: pd.DataFrame, stabil: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`robustheit` for the reader, by base rank ("–" for a district without index); with
+    ``stabil`` (:func:`stabilitaet`) also whether the index lies in the tolerance band at a class border
+    and whether the class is stable (robust and outside the band) – only a stable class decides a need."""
     r = robust.sort_values("rang_basis")
+    if stabil is not None:
+        st = stabil.set_index("stadtteil")
+        extra = {"An einer Klassengrenze": ["ja" if st.loc[s, "status_grenznah"] else "nein" for s in r["stadtteil"]],
+                 "Einstufung stabil": ["ja" if st.loc[s, "klasse_stabil"] else "nein" for s in r["stadtteil"]]}
+    else:
+        extra = {}
     return pd.DataFrame({
         "Stadtteil": r["stadtteil"],
         "Rang (Basis)": [_rang(x) for x in r["rang_basis"]],
@@ -549,7 +557,23 @@ def robustheit_tabelle(robust: pd.DataFrame) -> pd.DataFrame:
         "Klasse (Basis)": r["klasse_basis"],
         "Klassen in allen Varianten": r["klassen"],
         "Einstufung robust": ["ja" if x else "nein" for x in r["robust"]],
+        **extra,
     })
+
+
+def stabil_satz(stabil: pd.DataFrame, cfg: Mapping) -> str:
+    """How many classes are stable (robust and outside the tolerance band), naming the others."""
+    from helpers import format as fmt
+
+    mit = stabil[stabil["index"].notna()]
+    nicht = mit.loc[~mit["klasse_stabil"].astype(bool), "stadtteil"].tolist()
+    band = float(cfg["status"].get("toleranzband", TOLERANZBAND))
+    satz = (f"Stabil eingestuft – in allen Varianten dieselbe Klasse und mehr als {fmt.zahl(band, 1)} "
+            f"Standardabweichungen von der nächsten Klassengrenze entfernt – sind {len(mit) - len(nicht)} der "
+            f"{len(mit)} Stadtteile")
+    if nicht:
+        satz += f"; nicht stabil eingestuft {'ist' if len(nicht) == 1 else 'sind'} {fmt.aufzaehlung(nicht)}"
+    return satz + ". Nur eine stabile Einstufung begründet für sich einen Handlungsbedarf."
 
 
 def grenzen_text(n_stadtteile: int) -> str:

@@ -261,14 +261,14 @@ def streu_raster(werte: pd.DataFrame, paare_fits: Sequence[tuple[str, str, Mappi
     return fig
 
 
-def einfluss_grafik(einfluss: pd.DataFrame, r: float):
+def einfluss_grafik(einfluss: pd.DataFrame, r: float, n: int | None = None):
     """Cook's distance per district (with the 4/n line) and r when the district is left out."""
     t = einfluss
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 0.3 * len(t) + 1.6), sharey=True)
     y = np.arange(len(t))
     farben = [grafik.FARBE_AUFFAELLIG if f else grafik.FARBE_BALKEN for f in t["auffaellig"]]
     a1.barh(y, t["cooks_d"], color=farben, height=0.65, zorder=2)
-    a1.axvline(4 / len(t), color=grafik.FARBE_STADT, ls="--", lw=1)
+    a1.axvline(4 / (n or len(t)), color=grafik.FARBE_STADT, ls="--", lw=1)  # rule of thumb on all units of the fit
     a1.set_yticks(y, t["stadtteil"])
     a1.invert_yaxis()
     a1.set_xlabel("Cook-Distanz")
@@ -383,13 +383,16 @@ def paar_streu(pa, kurz: Mapping[str, str], einheit: Mapping[str, str], punkte: 
                          f"{kurz[pa.y]} ({einheit[pa.y]})", f"{kurz[pa.x]} ({einheit[pa.x]})")
 
 
-def paar_einfluss(pa, kurz: Mapping[str, str]):
-    """:func:`einfluss_grafik` of one pair, or a notice figure when it cannot be analysed."""
+def paar_einfluss(pa, kurz: Mapping[str, str], ohne: Sequence[str] = ()):
+    """:func:`einfluss_grafik` of one pair, or a notice figure when it cannot be analysed.
+    ``ohne``: districts whose per-district statistics are not shown (suppressed values: residuals and
+    influence of a single district are not safe outputs)."""
     from helpers import statistik
 
     if not pa.berechnet:
         return hinweis_abbildung(statistik.paar_hinweis(pa, kurz))
-    return einfluss_grafik(pa.einfluss, pa.zeile["r"])
+    e = pa.einfluss[~pa.einfluss["stadtteil"].isin(list(ohne))].reset_index(drop=True)
+    return einfluss_grafik(e, pa.zeile["r"], n=len(pa.einfluss))
 
 
 def intervall_punkte(std: pd.DataFrame, ids: Sequence[str], kurz: Mapping[str, str], spalten: int = 2):
