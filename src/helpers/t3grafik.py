@@ -421,7 +421,7 @@ def intervall_punkte(std: pd.DataFrame, ids: Sequence[str], kurz: Mapping[str, s
             ax.plot(r["wert"], yy, "o", color=farbe if farbe != "#B8B8B8" else grafik.FARBE_TEXT, markersize=4)
         grafik.stadt_linie(ax, stadt)
         ax.set_yticks(y, reihen, fontsize=7.5)
-        ax.set_title(textwrap.fill(kurz.get(i, i), 34), fontsize=9, loc="left")
+        ax.set_title(textwrap.fill(kurz.get(i, i), 34), fontsize=9, loc="left", pad=16)  # room for the city label
         grafik.deutsche_achse(ax, "x")
         ax.grid(axis="y", visible=False)
     for ax in list(achsen.flat)[len(ids):]:
