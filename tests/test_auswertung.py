@@ -57,7 +57,8 @@ def test_teil3_rechnet_wie_die_einzelnen_helfer(t3):
     pd.testing.assert_frame_equal(t3.index, idx)
     pd.testing.assert_frame_equal(t3.rob, sozialindex.robustheit(sozialindex.sensitivitaet(tab, kat, CFG, 2018, r)))
     std_b = vergleich.standardisieren(tab, kat, 2018, bedarfe.benoetigte_indikatoren(REGELN, kat), r)
-    treffer = bedarfe.anwenden(REGELN, std_b, idx, kat)
+    idx_s = sozialindex.stabilitaet(idx, t3.rob, CFG)
+    treffer = bedarfe.anwenden(REGELN, std_b, idx_s, kat)
     pd.testing.assert_frame_equal(t3.uebersicht, bedarfe.uebersicht(treffer, r, [1, 2, 3, 4, 5]))
     assert t3.n_varianten == len(sozialindex.varianten(CFG))
     assert t3.status_ids == ["alo", "sgb2", "sgb2_u15", "gym"]

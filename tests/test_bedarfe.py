@@ -177,7 +177,7 @@ def test_tabellen_und_saetze(tab):
     r = b.regel_tabelle(REGELN, dict(zip(td.KATALOG["id"], td.KATALOG["titel"])))
     assert len(r) == len(REGELN) and "1,25 × Gesamtstadt" in r.loc[3, "Bedingung"]
     bg = b.begruendung_tabelle(b.verdichten(t), hf_titel)
-    assert bg.columns.tolist() == ["Stadtteil", "Handlungsfeld", "Stufe", "Begründung"]
+    assert bg.columns.tolist() == b.BEGRUENDUNG_SPALTEN
 
 
 def test_demodaten_permutiert_bedarfe_folgen_den_stadtteilen():

@@ -25,20 +25,20 @@ def lage(werte: dict) -> pd.DataFrame:
 
 def test_ungleiche_lebenslagen_nennt_die_extreme():
     satz = fazit.ungleiche_lebenslagen(lage({"A": 0.1, "B": 1.2, "C": -0.9, "D": 0.8, "E": -0.3}))
-    assert satz == ("**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt liegen B und D am deutlichsten "
-                    "ungünstiger als die Gesamtstadt, C und E am deutlichsten günstiger (@sec-stadtteilvergleich).")
+    assert satz == ("**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt liegen B und D am stärksten "
+                    "ungünstiger als die Gesamtstadt, C und E am stärksten günstiger (@sec-stadtteilvergleich).")
 
 
 def test_ungleiche_lebenslagen_folgt_vertauschten_werten():
     a = fazit.ungleiche_lebenslagen(lage({"A": 2.0, "B": 1.0, "C": 0.0, "D": -1.0, "E": -2.0}))
     b = fazit.ungleiche_lebenslagen(lage({"A": -2.0, "B": -1.0, "C": 0.0, "D": 1.0, "E": 2.0}))
-    assert "liegen A und B am deutlichsten ungünstiger" in a and "E und D am deutlichsten günstiger" in a
-    assert "liegen E und D am deutlichsten ungünstiger" in b and "A und B am deutlichsten günstiger" in b
+    assert "liegen A und B am stärksten ungünstiger" in a and "E und D am stärksten günstiger" in a
+    assert "liegen E und D am stärksten ungünstiger" in b and "A und B am stärksten günstiger" in b
 
 
 def test_ungleiche_lebenslagen_ohne_werte_zaehlt_nicht_als_guenstig():
     satz = fazit.ungleiche_lebenslagen(lage({"A": 1.0, "B": 0.5, "C": -0.5, "D": -1.0, "E": np.nan}))
-    assert "D und C am deutlichsten günstiger" in satz and "E" not in satz
+    assert "D und C am stärksten günstiger" in satz and "E" not in satz
 
 
 def index_und_robustheit(klassen: dict, robust: set):
@@ -77,9 +77,18 @@ def test_bildung_und_armut_staerkstes_paar_nach_betrag():
     satz = fazit.bildung_und_armut(pearson([0.3, -0.72, 0.5], p_holm=[0.5, 0.01, 0.04]), KURZ, 11)
     assert "„Bildung 1“ und „Armut“ zusammen (r = −0,72; 95-%-Konfidenzintervall −0,92 bis −0,52; n = 11)" in satz
     assert "Von 3 auswertbaren Paaren bleiben nach der Korrektur für mehrere Tests 2 auffällig" in satz
-    assert "bei 11 Stadtteilen braucht es dafür mindestens einen Betrag von 0,60" in satz
+    assert "bei 11 Stadtteilen braucht es dafür mindestens einen Betrag von 0,60 ohne Korrektur" in satz
+    assert f"nach der Korrektur für 3 Tests {statistik.r_kritisch(11, 0.05 / 3):.2f}".replace(".", ",") in satz
     assert "0,60" in fazit.bildung_und_armut(pearson([0.3]), KURZ, 11)
     assert f"von {statistik.r_kritisch(20):.2f}".replace(".", ",") in fazit.bildung_und_armut(pearson([0.3]), KURZ, 20)
+
+
+def test_bildung_und_armut_nennt_familienstruktur_nicht_als_armut():
+    k = pd.concat([pearson([0.9]), pearson([0.5]).assign(x="b1", y="f")], ignore_index=True)
+    satz = fazit.bildung_und_armut(k.iloc[::-1].reset_index(drop=True).assign(r=[0.5, 0.9], y=["a", "f"]),
+                                   KURZ | {"f": "Alleinerziehende"}, 11, {"f": "Familienstruktur", "a": "Armut"})
+    assert "„Alleinerziehende“ ist allerdings kein Armutsmaß (Einordnung: Familienstruktur)" in satz
+    assert "Unter den Armutsindikatoren hängen am stärksten „Bildung 1“ und „Armut“" in satz
 
 
 def test_bildung_und_armut_zaehlt_nur_berechnete_paare():
@@ -147,14 +156,16 @@ def test_aussagen_folgen_vertauschten_stadtteilen():
     assert [_umbenennen(s, zurueck) for s in b] == a
     assert a != b  # the names did change
     assert [s.split("**")[1] for s in a] == ["Ungleiche Lebenslagen.", "Sozialer Status.", "Bildung und Armut.",
-                                            "Bildung als Schwerpunkt."]
+                                            "Bildung als Schwerpunkt.", "Bildung als Schlüssel für Teilhabechancen."]
 
 
 def test_aussagen_ohne_schwerpunkt_und_ohne_auswertbares_paar():
     tab = td.tabelle(seed=5, trend=1.0)
     k = teil3(tab, cfg_korrelation=OHNE_POOL | {"mindest_n": 12}, schwerpunkt=())
     punkte = fazit.aussagen(k)
-    assert len(punkte) == 3 and "lässt sich kein Paar auswerten" in punkte[2]
+    assert len(punkte) == 4 and "lässt sich kein Paar auswerten" in punkte[2]
+    # the administration's conclusion stays, but without a supporting finding it says so
+    assert "Einen belastbaren Zusammenhang" in punkte[3] and "fachliche Setzung" in punkte[3]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -162,6 +173,6 @@ def test_aussagen_nennen_die_berechneten_stadtteile(seed):
     t = teil3(td.tabelle(seed=seed, trend=1.0), cfg_korrelation=OHNE_POOL)
     punkte = fazit.aussagen(t)
     extreme = t.lage.sort_values("z_mittel")["stadtteil"].tolist()
-    assert f"liegen {extreme[-1]} und {extreme[-2]} am deutlichsten ungünstiger" in punkte[0]
+    assert f"liegen {extreme[-1]} und {extreme[-2]} am stärksten ungünstiger" in punkte[0]
     niedrig = t.index.loc[t.index["klasse"].isin(["niedrig", "sehr niedrig"]), "stadtteil"].tolist()
     assert all(s in punkte[1] for s in niedrig) and ("Kein Stadtteil" in punkte[1]) == (not niedrig)

@@ -96,13 +96,56 @@ def test_korrelationen_csv(ergebnisse, ordner):
     d = laden(DATEN[ordner])
     cfg = statistik.lade_konfiguration(regeldatei(d.ordner, "korrelationen.yml"), d.katalog.indikatoren)
     assert len(csv[csv["jahr"] == str(d.bericht.berichtsjahr)]) == len(statistik.paare(cfg)) * len(cfg["methoden"])
-    # every computed coefficient agrees with scipy on the published district values
-    w = vergleich.matrix(d.indikatoren, d.bericht.berichtsjahr, cfg["bildung"] + cfg["armut"])
+    # every computed coefficient agrees with scipy on the internal values of all districts
+    w = vergleich.matrix(d.indikatoren_intern(), d.bericht.berichtsjahr, cfg["bildung"] + cfg["armut"])
     for _, z in csv[csv["methode"].isin(["pearson", "spearman"]) & csv["r"].notna()].iterrows():
         ok = w[[z["x"], z["y"]]].dropna()
         ref = stats.pearsonr if z["methode"] == "pearson" else stats.spearmanr
         assert z["r"] == pytest.approx(ref(ok[z["x"]], ok[z["y"]]).statistic)
         assert z["n"] == len(ok) and z["ci_unten"] <= z["r"] <= z["ci_oben"]
+
+
+def test_demobuch_wertet_alle_paare_auf_allen_stadtteilen_aus(ergebnisse):
+    """End to end (issue 10): every configured pair, in the Berichtsjahr and pooled, on all 11 districts."""
+    from helpers import statistik
+    from helpers.daten import laden
+    from helpers.regeln import regeldatei
+
+    _, ausgabe = ergebnisse["demo"]
+    csv = pd.read_csv(ausgabe / "korrelationen.csv", dtype={"jahr": str})
+    d = laden(DATEN["demo"])
+    cfg = statistik.lade_konfiguration(regeldatei(d.ordner, "korrelationen.yml"), d.katalog.indikatoren)
+    n_st = len(d.stadtteile)
+    assert n_st == 11
+    assert len(csv) == 2 * len(statistik.paare(cfg)) * len(cfg["methoden"])  # Berichtsjahr and pooled
+    assert (csv["n"] == n_st).all() and csv["r"].notna().all()
+
+
+def test_demobuch_kein_bedarf_aus_struktureller_null_oder_standort(ergebnisse):
+    """End to end (issue 10): no need is flagged from a declared structural zero or location-based
+    indicator – in the computed needs and in the published evidence table."""
+    import helpers
+    from helpers import auswertung, bedarfe
+
+    nbs, _ = ergebnisse["demo"]
+    ctx = helpers.setup(DATEN["demo"])
+    t3 = auswertung.teil3(ctx)
+    kat = ctx.katalog.indikatoren.set_index("id")
+    erklaert = set(kat.index[kat["standortbezogen"] | kat["strukturelle_null"]])
+    assert "ogs_quote" in erklaert
+    tr = t3.treffer
+    assert not len(tr[(tr["bewertung"] == bedarfe.BEDARF) & tr["indikator"].isin(erklaert)])
+    # the structural zeros of the demo data reach the rules and are shown as not assessable
+    null = tr[(tr["indikator"] == "ogs_quote") & (tr["wert"] == 0)]
+    assert len(null) and (null["bewertung"] == bedarfe.NICHT_BEWERTBAR).all()
+    tabelle = _text(_ausgaben(nbs["t3_bedarfe"])["tbl-bedarfe-begruendung"])
+    zeilen = [z for z in tabelle.splitlines() if "OGS-Plätze" in z]
+    assert zeilen and all("nicht bewertbar" in z for z in zeilen)
+    # every need in the table shows its evidence: value, cases and threshold
+    for z in tabelle.splitlines():
+        if "Bedarf |" in z and "(Klasse" not in z:
+            zellen = [c.strip() for c in z.strip("|").split("|")]
+            assert zellen[4] and zellen[7], z
 
 
 def test_befunde_nennen_was_die_analyse_nicht_zeigt(ergebnisse):

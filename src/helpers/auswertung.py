@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import bedarfe, sozialindex, statistik, vergleich, wirkungsziele
+from helpers import bedarfe, plausibilitaet, sozialindex, statistik, vergleich, wirkungsziele
 
 # --------------------------------------------------------------------------- Bildung und Armut
 
@@ -41,11 +41,24 @@ class Korrelationen:
 
     cfg: Mapping
     optionen: Mapping  # seed, n_resamples, n_bootstrap, mindest_n
-    werte: pd.DataFrame  # district × indicator in the Berichtsjahr
+    werte: pd.DataFrame  # district × indicator in the Berichtsjahr (internal: all districts, never published)
     tabelle: pd.DataFrame
     pool_jahre: tuple[int, ...]
     werte_pool: pd.DataFrame | None
     tabelle_pool: pd.DataFrame | None
+    zeigbar: pd.DataFrame | None = None  # published district × indicator values (points that may be shown)
+
+    @property
+    def punkte(self) -> pd.DataFrame:
+        """The values that may be shown as points: published values, suppressed ones NaN."""
+        return self.werte if self.zeigbar is None else self.zeigbar.reindex_like(self.werte)
+
+    @property
+    def nicht_gezeigt(self) -> dict[tuple[str, str], list[str]]:
+        """Per pair: districts in the coefficient but not shown as points (suppressed values)."""
+        p = self.punkte
+        return {(x, y): [s for s in self.werte.index if p.loc[s, [x, y]].isna().any()
+                         and self.werte.loc[s, [x, y]].notna().all()] for x, y in self.paare}
 
     @property
     def paare(self) -> list[tuple[str, str]]:
@@ -107,12 +120,21 @@ def pool_jahre(cfg: Mapping, jahr: int) -> tuple[int, ...]:
 
 
 def korrelationen(indikatoren: pd.DataFrame, katalog: pd.DataFrame, cfg: Mapping, jahr: int,
-                  reihenfolge: Sequence[str] | None = None) -> Korrelationen:
-    """All configured pairs in ``jahr`` and, where the data reach back far enough, pooled over years."""
+                  reihenfolge: Sequence[str] | None = None,
+                  intern: pd.DataFrame | None = None) -> Korrelationen:
+    """All configured pairs in ``jahr`` and, where the data reach back far enough, pooled over years.
+
+    With ``intern`` (indicators without disclosure control) the coefficients are computed on all
+    districts; only coefficients, intervals, p-values and the published points are shown
+    (output checking, see the methods appendix). Pooling then never loses a district.
+    """
     opt = optionen(cfg)
     methoden = cfg.get("methoden", list(statistik.METHODEN))
     ids = cfg["bildung"] + cfg["armut"]
     paare = statistik.paare(cfg)
+    zeigbar = vergleich.matrix(indikatoren, jahr, ids, reihenfolge)
+    if intern is not None:
+        indikatoren = intern
     werte = vergleich.matrix(indikatoren, jahr, ids, reihenfolge)
     k = statistik.korrelationen(werte, paare, methoden, **opt).assign(jahr=str(jahr))
     jahre = pool_jahre(cfg, jahr)
@@ -121,8 +143,14 @@ def korrelationen(indikatoren: pd.DataFrame, katalog: pd.DataFrame, cfg: Mapping
         werte_pool = statistik.gepoolt(indikatoren, katalog, ids, jahre, reihenfolge)
         k_pool = statistik.korrelationen(werte_pool, paare, methoden, **opt)
         k_pool = k_pool.assign(methode=k_pool["methode"] + "_gepoolt", jahr=f"{jahre[0]}-{jahre[-1]}")
+        # pooling must never evaluate fewer districts than the single year
+        n_jahr = k.set_index(["x", "y", "methode"])["n"]
+        n_pool = k_pool.assign(methode=k_pool["methode"].str.removesuffix("_gepoolt")).set_index(["x", "y", "methode"])["n"]
+        if (n_pool < n_jahr.reindex(n_pool.index)).any():
+            k_pool = None
+            werte_pool = None
     return Korrelationen(cfg=cfg, optionen=opt, werte=werte, tabelle=k, pool_jahre=jahre,
-                         werte_pool=werte_pool, tabelle_pool=k_pool)
+                         werte_pool=werte_pool, tabelle_pool=k_pool, zeigbar=zeigbar)
 
 
 # --------------------------------------------------------------------------- Teil III
@@ -145,6 +173,9 @@ class Teil3:
     cfg_korrelation: Mapping | None  # korrelationen.yml
     regeln_bedarfe: Sequence[Mapping] | None  # bedarfe.yml: regeln
     schwerpunkt: tuple[int, ...] = field(default=())  # bedarfe.yml: bildung_handlungsfelder
+    sicherungen: Mapping | None = None  # bedarfe.yml: sicherungen
+    indikatoren_intern: pd.DataFrame | None = None  # without disclosure control: safe statistics only
+    warnungen: pd.DataFrame | None = None  # plausibility warnings (helpers.plausibilitaet)
 
     # ----------------------------------------------------------------- names
 
@@ -226,9 +257,19 @@ class Teil3:
     # ----------------------------------------------------------------- Bildung und Armut
 
     @cached_property
+    def index_stabil(self) -> pd.DataFrame | None:
+        """The index with the stability of each class (:func:`helpers.sozialindex.stabilitaet`)."""
+        if self.index is None:
+            return None
+        return sozialindex.stabilitaet(self.index, self.rob, self.cfg_index)
+
+    @cached_property
     def korrelation(self) -> Korrelationen | None:
-        """The correlations of ``korrelationen.yml``."""
-        return self._mit_regeln(korrelationen, self.cfg_korrelation)
+        """The correlations of ``korrelationen.yml`` (on the internal values of all districts)."""
+        if self.cfg_korrelation is None:
+            return None
+        return korrelationen(self.indikatoren, self.katalog, self.cfg_korrelation, self.jahr, self.reihenfolge,
+                             intern=self.indikatoren_intern)
 
     # ----------------------------------------------------------------- Handlungsbedarfe
 
@@ -241,11 +282,30 @@ class Teil3:
         return vergleich.standardisieren(self.indikatoren, self.katalog, self.jahr, ids, self.reihenfolge)
 
     @cached_property
+    def pool_bedarfe(self) -> pd.DataFrame | None:
+        """Published counts pooled over ``poolen_jahre`` years for the rates of the needs rules."""
+        if self.regeln_bedarfe is None:
+            return None
+        n = int((self.sicherungen or {}).get("poolen_jahre", 1))
+        jahre = list(range(self.jahr - n + 1, self.jahr + 1))
+        kat = self.katalog.set_index("id")
+        ids = [i for i in bedarfe.benoetigte_indikatoren(self.regeln_bedarfe, self.katalog) if pd.notna(kat.loc[i, "nenner"])]
+        if n < 2 or not ids or not set(jahre) <= set(self.indikatoren["jahr"]):
+            return None
+        return statistik.gepoolte_summen(self.indikatoren, self.katalog, ids, jahre)
+
+    @property
+    def auffaellig(self) -> set:
+        """(district, indicator) pairs flagged by the plausibility checks in the Berichtsjahr."""
+        return set() if self.warnungen is None else plausibilitaet.auffaellig(self.warnungen, self.jahr)
+
+    @cached_property
     def treffer(self) -> pd.DataFrame | None:
-        """One row per fired needs rule (:func:`helpers.bedarfe.anwenden`)."""
+        """One row per needs rule and district that fired or came close (:func:`helpers.bedarfe.anwenden`)."""
         if self.regeln_bedarfe is None or self.index is None:
             return None
-        return bedarfe.anwenden(self.regeln_bedarfe, self.std_bedarfe, self.index, self.katalog)
+        return bedarfe.anwenden(self.regeln_bedarfe, self.std_bedarfe, self.index_stabil, self.katalog,
+                                self.sicherungen, self.pool_bedarfe, self.auffaellig)
 
     @cached_property
     def uebersicht(self) -> pd.DataFrame | None:
@@ -269,11 +329,13 @@ def _lade(ctx, optional: bool) -> dict:
     if (p := pfad("sozialindex.yml")) is not None:
         out["cfg_index"] = sozialindex.lade_regeln(p)
         sozialindex.pruefe_regeln(out["cfg_index"], p.name, kat)
+        sozialindex.pruefe_gewichte(out["cfg_index"], ctx.indikatoren, ctx.jahr, ctx.bericht.mindestnenner, p.name)
     if (p := pfad("korrelationen.yml")) is not None:
         out["cfg_korrelation"] = statistik.lade_konfiguration(p, kat)
     if (p := pfad("bedarfe.yml")) is not None:
         out["regeln_bedarfe"] = bedarfe.lade_regeln(p, kat, ctx.katalog.handlungsfelder["nr"].tolist())
         out["schwerpunkt"] = tuple(bedarfe.schwerpunkt(p))
+        out["sicherungen"] = bedarfe.sicherungen(p)
     return out
 
 
@@ -288,7 +350,8 @@ def teil3(ctx, optional: bool = False) -> Teil3:
     """
     return Teil3(indikatoren=ctx.indikatoren, katalog=ctx.katalog.indikatoren,
                  handlungsfelder=ctx.katalog.handlungsfelder, jahr=ctx.jahr,
-                 reihenfolge=tuple(ctx.reihenfolge), **_lade(ctx, optional))
+                 reihenfolge=tuple(ctx.reihenfolge), indikatoren_intern=ctx.indikatoren_intern,
+                 warnungen=plausibilitaet.fuer(ctx.daten), **_lade(ctx, optional))
 
 
 # --------------------------------------------------------------------------- Teil IV

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from helpers import format as fmt
@@ -23,17 +24,27 @@ def ungleiche_lebenslagen(lage: pd.DataFrame) -> str:
     schlecht = t["stadtteil"].head(2).tolist()
     gut = t["stadtteil"].tail(2).iloc[::-1].tolist()
     return (f"**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt liegen {fmt.aufzaehlung(schlecht)} am "
-            f"deutlichsten ungünstiger als die Gesamtstadt, {fmt.aufzaehlung(gut)} am deutlichsten günstiger "
+            f"stärksten ungünstiger als die Gesamtstadt, {fmt.aufzaehlung(gut)} am stärksten günstiger "
             "(@sec-stadtteilvergleich).")
 
 
 def sozialer_status(index: pd.DataFrame, robust: pd.DataFrame) -> str:
     """Districts with low or very low status (district order), each marked robust where its class
-    is the same in every variant of the sensitivity analysis."""
+    is the same in every variant of the sensitivity analysis – and, when ``index`` carries
+    ``klasse_stabil`` (:func:`helpers.sozialindex.stabilitaet`), stable where it is also outside the
+    tolerance band at the class borders."""
     niedrig = index[index["klasse"].isin(NIEDRIGER_STATUS)]
     if niedrig.empty:
         return ("**Sozialer Status.** Kein Stadtteil fällt nach dem Sozialindex in die Klassen niedrig oder "
                 "sehr niedrig (@sec-sozialindex).")
+    if "klasse_stabil" in index:
+        stabil = set(index.loc[index["klasse_stabil"].astype(bool), "stadtteil"])
+        teile = [f"{r.stadtteil} ({r.klasse}{', stabil eingestuft' if r.stadtteil in stabil else ', nicht stabil eingestuft'})"
+                 for r in niedrig.itertuples()]
+        return (f"**Sozialer Status.** Einen niedrigen oder sehr niedrigen Status nach dem Sozialindex haben "
+                f"{fmt.aufzaehlung(teile)}; „stabil eingestuft“ heißt, dass die Klasse in allen Varianten der "
+                "Sensitivitätsanalyse gleich bleibt und der Index nicht im Toleranzband an einer Klassengrenze liegt "
+                "(@sec-sozialindex).")
     stabil = set(robust.loc[robust["robust"], "stadtteil"])
     teile = [f"{r.stadtteil} ({r.klasse}{', robust' if r.stadtteil in stabil else ''})" for r in niedrig.itertuples()]
     return (f"**Sozialer Status.** Einen niedrigen oder sehr niedrigen Status nach dem Sozialindex haben "
@@ -41,22 +52,41 @@ def sozialer_status(index: pd.DataFrame, robust: pd.DataFrame) -> str:
             "Sensitivitätsanalyse gleich bleibt (@sec-sozialindex).")
 
 
-def bildung_und_armut(pearson: pd.DataFrame, kurz: Mapping[str, str], n_stadtteile: int) -> str:
-    """The strongest Pearson pair with its interval, how many pairs stay notable after Holm, and the
-    critical |r| for ``n_stadtteile``; a notice when no pair could be computed."""
+def _ist_armut(einordnung: Mapping[str, str], i: str) -> bool:
+    return str(einordnung.get(i, "Armut")).startswith("Armut")
+
+
+def bildung_und_armut(pearson: pd.DataFrame, kurz: Mapping[str, str], n_stadtteile: int,
+                      einordnung: Mapping[str, str] | None = None) -> str:
+    """The strongest Pearson pair with its interval (and, if its second indicator is not classified as
+    poverty, the strongest pair with a poverty indicator), how many pairs stay notable after Holm, and
+    the critical |r| for ``n_stadtteile`` without and after the correction; a notice when no pair
+    could be computed."""
+    einordnung = einordnung or {}
     ok = pearson[pearson["berechnet"]]
     if ok.empty:
         return ("**Bildung und Armut.** Mit den veröffentlichten Stadtteilwerten lässt sich kein Paar auswerten "
                 "(@sec-bildung-armut).")
+
+    def paar(z) -> str:
+        return (f"„{kurz[z['x']]}“ und „{kurz[z['y']]}“ zusammen (r = {fmt.zahl(z['r'], 2)}; 95-%-Konfidenzintervall "
+                f"{fmt.zahl(z['ci_unten'], 2)} bis {fmt.zahl(z['ci_oben'], 2)}; n = {int(z['n'])})")
+
     s = ok.loc[ok["r"].abs().idxmax()]
+    satz = f"**Bildung und Armut.** Am stärksten hängen in den vorliegenden Daten {paar(s)}"
+    if not _ist_armut(einordnung, s["y"]):
+        armut = ok[[_ist_armut(einordnung, y) for y in ok["y"]]]
+        satz += f"; „{kurz[s['y']]}“ ist allerdings kein Armutsmaß (Einordnung: {einordnung[s['y']]})"
+        if len(armut):
+            satz += f". Unter den Armutsindikatoren hängen am stärksten {paar(armut.loc[armut['r'].abs().idxmax()])}"
     n_holm = int((ok["p_holm"] < 0.05).sum())
-    return (
-        f"**Bildung und Armut.** Am stärksten hängen in den vorliegenden Daten „{kurz[s['x']]}“ und „{kurz[s['y']]}“ "
-        f"zusammen (r = {fmt.zahl(s['r'], 2)}; 95-%-Konfidenzintervall {fmt.zahl(s['ci_unten'], 2)} bis "
-        f"{fmt.zahl(s['ci_oben'], 2)}; n = {int(s['n'])}). Von {len(ok)} auswertbaren Paaren bleiben nach der "
-        f"Korrektur für mehrere Tests {n_holm} auffällig; bei {n_stadtteile} Stadtteilen braucht es dafür mindestens "
-        f"einen Betrag von {fmt.zahl(statistik.r_kritisch(n_stadtteile), 2)} (@sec-bildung-armut)."
-    )
+    satz += (f". Von {len(ok)} auswertbaren Paaren bleiben nach der Korrektur für mehrere Tests {n_holm} auffällig; "
+             f"bei {n_stadtteile} Stadtteilen braucht es dafür mindestens einen Betrag von "
+             f"{fmt.zahl(statistik.r_kritisch(n_stadtteile), 2)}")
+    if len(ok) > 1:
+        satz += (f" ohne Korrektur und für das stärkste Paar nach der Korrektur für {len(ok)} Tests "
+                 f"{fmt.zahl(statistik.r_kritisch_korrigiert(n_stadtteile, len(ok)), 2)}")
+    return satz + " (@sec-bildung-armut)."
 
 
 def bildungsschwerpunkt(uebersicht: pd.DataFrame, schwerpunkt: Sequence[int],
@@ -77,14 +107,55 @@ def bildungsschwerpunkt(uebersicht: pd.DataFrame, schwerpunkt: Sequence[int],
     )
 
 
+VERBOTEN = ("bestätig", "beweis", "belegt eindeutig")
+
+
+def bildung_schluessel(pearson: pd.DataFrame, kurz: Mapping[str, str], cfg: Mapping, n_stadtteile: int) -> str:
+    """The administration's conclusion "Bildung als Schlüssel für Teilhabechancen" and the named findings
+    (education × poverty pairs, each with its interval) that support it – or do not – and what the data
+    cannot show. Only pairs whose poverty indicator is classified as poverty (``einordnung`` starting with
+    "Armut") and whose education indicator is an education outcome count as support."""
+    e = cfg.get("einordnung", {})
+    ok = pearson[pearson["berechnet"]]
+    ok = ok.loc[np.array([str(e.get(y, "Armut")).startswith("Armut") and str(e.get(x, "Bildung")).startswith("Bildung")
+                          for x, y in zip(ok["x"], ok["y"])], dtype=bool)]
+    stuetzt = ok[(ok["ci_unten"] > 0) | (ok["ci_oben"] < 0)].reindex(
+        ok["r"].abs().sort_values(ascending=False).index).dropna(subset=["r"])
+    stuetzt = stuetzt[(stuetzt["ci_unten"] > 0) | (stuetzt["ci_oben"] < 0)]
+    offen = ok[~ok.index.isin(stuetzt.index)]
+
+    def befund(z) -> str:
+        return (f"„{kurz[z['x']]}“ und „{kurz[z['y']]}“ (r = {fmt.zahl(z['r'], 2)}; 95-%-Konfidenzintervall "
+                f"{fmt.zahl(z['ci_unten'], 2)} bis {fmt.zahl(z['ci_oben'], 2)}; n = {int(z['n'])})")
+
+    satz = ("**Bildung als Schlüssel für Teilhabechancen.** Die Verwaltung zieht aus dem Bericht den Schluss, "
+            "Bildung als Schlüssel für Teilhabechancen in den Mittelpunkt der kommunalen Strategie zu stellen "
+            "(@sec-strategien). ")
+    if len(stuetzt):
+        satz += ("Die Daten stützen diesen Schluss, soweit Stadtteile verglichen werden: Über die Stadtteile hängen "
+                 + fmt.aufzaehlung([befund(z) for _, z in stuetzt.head(3).iterrows()])
+                 + " so zusammen, dass das Intervall null ausschließt. ")
+    else:
+        satz += "Einen belastbaren Zusammenhang zwischen Bildungs- und Armutsindikatoren zeigen die Daten dieses Berichts nicht; der Schluss bleibt eine fachliche Setzung. "
+    if len(offen):
+        satz += ("Nicht gestützt ist er für " + fmt.aufzaehlung([f"„{kurz[z['x']]}“ × „{kurz[z['y']]}“"
+                                                              for _, z in offen.head(3).iterrows()])
+                 + " – dort schließt das Intervall auch keinen Zusammenhang ein. ")
+    satz += (f"Was die Daten nicht zeigen können: Sie beschreiben {n_stadtteile} Stadtteile, nicht einzelne Kinder "
+             "(ökologischer Fehlschluss), und einen Zusammenhang, keine Wirkung – ob Bildungsangebote die Folgen von "
+             "Armut ausgleichen, muss die Evaluation der Maßnahmen zeigen (@sec-wirkungsziele).")
+    return satz
+
+
 def aussagen(t3) -> list[str]:
     """All statements of the Fazit from a :class:`helpers.auswertung.Teil3`, in chapter order."""
     k = t3.korrelation
     punkte = [
         ungleiche_lebenslagen(t3.lage),
-        sozialer_status(t3.index, t3.rob),
-        bildung_und_armut(k.pearson, t3.kurz, k.n),
+        sozialer_status(t3.index_stabil, t3.rob),
+        bildung_und_armut(k.pearson, t3.kurz, k.n, k.cfg.get("einordnung")),
         bildungsschwerpunkt(t3.uebersicht, t3.schwerpunkt, t3.hf_titel),
+        bildung_schluessel(k.pearson, t3.kurz, k.cfg, k.n),
     ]
     return [p for p in punkte if p is not None]
 
@@ -123,6 +194,7 @@ def grenzen_text(n_stadtteile: int) -> str:
         "Alle Aussagen dieses Teils beschreiben Stadtteile, nicht einzelne Menschen, und Zusammenhänge, nicht "
         f"Ursachen. Mit {n_stadtteile} Stadtteilen sind Unterschiede zwischen ähnlich eingestuften "
         "Stadtteilen oft nicht belastbar; die Intervalle und die Sensitivitätsanalyse zeigen, wie sicher eine "
-        "Aussage ist. Die Handlungsbedarfe folgen aus Regeln, die die Sozialplanung festgelegt hat; sie ersetzen "
-        "nicht die fachliche Prüfung vor Ort."
+        "Aussage ist. Die Handlungsbedarfe folgen aus Regeln, die die Sozialplanung festgelegt hat; ein Bedarf gilt "
+        "nur, wo der Beleg die Schwelle klar überschreitet, Werte nahe der Schwelle heißen grenzwertig. Die Regeln "
+        "ersetzen nicht die fachliche Prüfung vor Ort."
     )

@@ -20,6 +20,12 @@ def _ist_leer(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
 
 
+def gerundet(x, stellen: int = 0) -> float:
+    """The value as :func:`zahl` displays it (same rounding). Differences stated in the report are
+    computed from displayed values, so a reader can recompute them from the tables."""
+    return float(f"{float(x):.{stellen}f}")
+
+
 def zahl(x, stellen: int = 0) -> str:
     """Format a number the German way: ``13036 -> "13.036"``, ``12.5 -> "12,5"``."""
     if _ist_leer(x):

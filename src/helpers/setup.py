@@ -53,6 +53,11 @@ class Kontext:
         return self.daten.indikatoren
 
     @property
+    def indikatoren_intern(self) -> pd.DataFrame:
+        """Indicators without disclosure control, for safe statistics only (never publish values)."""
+        return self.daten.indikatoren_intern()
+
+    @property
     def manifest(self) -> pd.DataFrame:
         return self.daten.manifest
 

@@ -369,6 +369,57 @@ def robustheit(sens: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(zeilen).astype(dict.fromkeys(ganz, "Int64"))
 
 
+# --------------------------------------------------------------------------- stability of the classes
+
+#: Default half width of the tolerance band at the class borders (in standard deviations of the index).
+TOLERANZBAND = 0.1
+
+
+def grenznah(werte: pd.Series, klassen: Sequence[Mapping], band: float) -> pd.Series:
+    """True where an index value lies within ± ``band`` of a class border (NaN → False)."""
+    grenzen = np.array([k["bis"] for k in klassen[:-1]], dtype=float)
+    w = werte.to_numpy(dtype=float)
+    abstand = np.abs(w[:, None] - grenzen[None, :]).min(axis=1) if len(grenzen) else np.full(len(w), np.inf)
+    return pd.Series(np.where(np.isfinite(w), abstand < band, False), index=werte.index)
+
+
+def stabilitaet(index: pd.DataFrame, robust: pd.DataFrame, cfg: Mapping) -> pd.DataFrame:
+    """The index with ``status_grenznah``, ``klasse_stabil`` (same class in every sensitivity variant
+    and outside the tolerance band ``status.toleranzband`` at the class borders), ``dynamik_grenznah`` and
+    ``dynamik_stabil`` (outside ``dynamik.toleranzband``). A district without index is not stable."""
+    out = index.copy()
+    b_s = float(cfg["status"].get("toleranzband", TOLERANZBAND))
+    b_d = float(cfg["dynamik"].get("toleranzband", TOLERANZBAND))
+    out["status_grenznah"] = grenznah(out["index"], cfg["status"]["klassen"], b_s)
+    rob = out["stadtteil"].map(robust.set_index("stadtteil")["robust"]).fillna(False).astype(bool)
+    out["klasse_stabil"] = rob & ~out["status_grenznah"] & out["index"].notna()
+    if "dynamik_index" in out:
+        out["dynamik_grenznah"] = grenznah(out["dynamik_index"], cfg["dynamik"]["klassen"], b_d)
+        out["dynamik_stabil"] = ~out["dynamik_grenznah"] & out["dynamik_index"].notna()
+    return out
+
+
+def kleine_nenner_gewichte(cfg: Mapping, indikatoren: pd.DataFrame, jahr: int, mindestnenner: float) -> list[str]:
+    """Status components with weight > 1 whose district values rest on denominators below
+    ``mindestnenner`` in ``jahr`` (such an indicator must not be weighted double: its noise would
+    drive the index)."""
+    gew = gewichte(cfg["status"])
+    t = indikatoren[(indikatoren["jahr"] == jahr) & (indikatoren["stadtteil"] != "Gesamtstadt")]
+    klein = set(t.loc[t["nenner"] < mindestnenner, "indikator"])
+    return [i for i, w in gew.items() if w > 1 and i in klein]
+
+
+def pruefe_gewichte(cfg: Mapping, indikatoren: pd.DataFrame, jahr: int, mindestnenner: float,
+                    datei: str = "sozialindex.yml") -> None:
+    """Raise :class:`RegelFehler` when :func:`kleine_nenner_gewichte` finds an indicator."""
+    falsch = kleine_nenner_gewichte(cfg, indikatoren, jahr, mindestnenner)
+    if falsch:
+        raise RegelFehler(
+            f"{datei}, status.indikatoren: {', '.join(falsch)} hat ein Gewicht über 1, aber Stadtteilwerte mit einer "
+            f"Bezugsgröße unter {mindestnenner:g} im Jahr {jahr}. Kleine Fallzahlen würden den Index so doppelt "
+            "bestimmen; bitte „gewicht: 1“ setzen.")
+
+
 # --------------------------------------------------------------------------- sentences and tables
 
 
@@ -487,9 +538,17 @@ def index_tabelle(index: pd.DataFrame, kurz: Mapping[str, str]) -> pd.DataFrame:
 INDEX_TABELLE_TEXT = ("Stadtteil", "Klasse", "Dynamikklasse")
 
 
-def robustheit_tabelle(robust: pd.DataFrame) -> pd.DataFrame:
-    """:func:`robustheit` for the reader, by base rank ("–" for a district without index)."""
+def robustheit_tabelle(robust: pd.DataFrame, stabil: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`robustheit` for the reader, by base rank ("–" for a district without index); with
+    ``stabil`` (:func:`stabilitaet`) also whether the index lies in the tolerance band at a class border
+    and whether the class is stable (robust and outside the band) – only a stable class decides a need."""
     r = robust.sort_values("rang_basis")
+    if stabil is not None:
+        st = stabil.set_index("stadtteil")
+        extra = {"An einer Klassengrenze": ["ja" if st.loc[s, "status_grenznah"] else "nein" for s in r["stadtteil"]],
+                 "Einstufung stabil": ["ja" if st.loc[s, "klasse_stabil"] else "nein" for s in r["stadtteil"]]}
+    else:
+        extra = {}
     return pd.DataFrame({
         "Stadtteil": r["stadtteil"],
         "Rang (Basis)": [_rang(x) for x in r["rang_basis"]],
@@ -498,7 +557,23 @@ def robustheit_tabelle(robust: pd.DataFrame) -> pd.DataFrame:
         "Klasse (Basis)": r["klasse_basis"],
         "Klassen in allen Varianten": r["klassen"],
         "Einstufung robust": ["ja" if x else "nein" for x in r["robust"]],
+        **extra,
     })
+
+
+def stabil_satz(stabil: pd.DataFrame, cfg: Mapping) -> str:
+    """How many classes are stable (robust and outside the tolerance band), naming the others."""
+    from helpers import format as fmt
+
+    mit = stabil[stabil["index"].notna()]
+    nicht = mit.loc[~mit["klasse_stabil"].astype(bool), "stadtteil"].tolist()
+    band = float(cfg["status"].get("toleranzband", TOLERANZBAND))
+    satz = (f"Stabil eingestuft – in allen Varianten dieselbe Klasse und mehr als {fmt.zahl(band, 1)} "
+            f"Standardabweichungen von der nächsten Klassengrenze entfernt – sind {len(mit) - len(nicht)} der "
+            f"{len(mit)} Stadtteile")
+    if nicht:
+        satz += f"; nicht stabil eingestuft {'ist' if len(nicht) == 1 else 'sind'} {fmt.aufzaehlung(nicht)}"
+    return satz + ". Nur eine stabile Einstufung begründet für sich einen Handlungsbedarf."
 
 
 def grenzen_text(n_stadtteile: int) -> str:

@@ -38,6 +38,40 @@ EXAKT_BIS = math.factorial(8)
 MINDEST_N = 8  # fewer complete pairs: no coefficient is reported (r_crit > 0,7, intervals nearly −1 to 1)
 
 
+# --------------------------------------------------------------------------- proportions of a district
+
+
+def wilson(zaehler, nenner, faktor=100.0, niveau: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of the proportions ``zaehler / nenner`` in units of ``faktor``.
+
+    Vectorised (statsmodels ``proportion_confint(method="wilson")``). NaN where the
+    interval is not defined: missing or suppressed counts, a denominator ≤ 0, or a
+    "rate" whose numerator may exceed its denominator (places per 100 children) – such a
+    value is not a proportion of people and gets no binomial interval.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    z = np.atleast_1d(np.asarray(zaehler, dtype=float))
+    n = np.atleast_1d(np.asarray(nenner, dtype=float))
+    f = np.broadcast_to(np.asarray(faktor, dtype=float), z.shape)
+    ok = np.isfinite(z) & np.isfinite(n) & (n > 0) & (z >= 0) & (z <= n)
+    unten = np.full(z.shape, np.nan)
+    oben = np.full(z.shape, np.nan)
+    if ok.any():
+        u, o = proportion_confint(z[ok], n[ok], alpha=1 - niveau, method="wilson")
+        unten[ok] = np.asarray(u) * f[ok]
+        oben[ok] = np.asarray(o) * f[ok]
+    return unten, oben
+
+
+def lage_zur_stadt(ci_unten, ci_oben, stadtwert) -> np.ndarray:
+    """"über" / "unter" when the district's interval lies entirely above / below the city value,
+    "" when it contains it (no statement such as "deutlich über der Gesamtstadt" is supported)
+    or when there is no interval."""
+    u, o, s = (np.asarray(v, dtype=float) for v in (ci_unten, ci_oben, stadtwert))
+    return np.where(u > s, "über", np.where(o < s, "unter", ""))
+
+
 # --------------------------------------------------------------------------- basics
 
 
@@ -47,6 +81,12 @@ def r_kritisch(n: int, alpha: float = 0.05) -> float:
         raise ValueError(f"Für eine Korrelation werden mindestens 3 Einheiten gebraucht (n = {n}).")
     t = stats.t.ppf(1 - alpha / 2, n - 2)
     return float(t / math.sqrt(n - 2 + t * t))
+
+
+def r_kritisch_korrigiert(n: int, m: int, alpha: float = 0.05) -> float:
+    """Critical |r| for n units after correcting for ``m`` tests (Bonferroni level alpha / m, which
+    is also the first – strictest – step of Holm's procedure)."""
+    return r_kritisch(n, alpha / max(int(m), 1))
 
 
 def _paar(x, y) -> tuple[np.ndarray, np.ndarray]:
@@ -311,30 +351,53 @@ def loo_stabilitaet(x, y, namen: Sequence[str]) -> dict:
 # --------------------------------------------------------------------------- pooled values
 
 
-def gepoolt(indikatoren: pd.DataFrame, katalog: pd.DataFrame, ids: Sequence[str],
-            jahre: Sequence[int], reihenfolge: Sequence[str] | None = None) -> pd.DataFrame:
-    """Pooled district rates over several years: Σ zaehler / Σ nenner × faktor.
+def gepoolte_summen(indikatoren: pd.DataFrame, katalog: pd.DataFrame, ids: Sequence[str],
+                    jahre: Sequence[int]) -> pd.DataFrame:
+    """Σ zaehler and Σ nenner per district and indicator over ``jahre`` (long table).
 
-    Pooling years per district (rather than stacking district-years as if they were
-    independent units) keeps n = number of districts and smooths small counts.
-    Only indicators with a denominator can be pooled; a district with a suppressed
-    year gets NaN (its pooled value could reveal the suppressed count).
+    Columns ``stadtteil``, ``indikator``, ``zaehler``, ``nenner``, ``wert``
+    (Σ zaehler / Σ nenner × faktor), ``jahre`` (the years with data, "2016–2018"). A district with a suppressed
+    year gets NaN (its pooled value could reveal the suppressed count) – on the internal,
+    unsuppressed table (:meth:`helpers.daten.Datenbestand.indikatoren_intern`) no year is
+    suppressed, so pooling never loses a district.
     """
     kat = katalog.set_index("id")
-    t = indikatoren[indikatoren["indikator"].isin(ids) & indikatoren["jahr"].isin(list(jahre))
+    t = indikatoren[indikatoren["indikator"].isin(list(ids)) & indikatoren["jahr"].isin(list(jahre))
                     & (indikatoren["stadtteil"] != "Gesamtstadt")]
     fehlende_jahre = sorted(set(jahre) - set(t["jahr"]))
     if fehlende_jahre:
         raise KeyError(f"Für die gepoolte Auswertung fehlen die Jahre {', '.join(map(str, fehlende_jahre))}.")
-    spalten = {}
+    teile = []
     for i in ids:
         if pd.isna(kat.loc[i, "nenner"]):
             raise ValueError(f"Indikator „{i}“ hat keinen Nenner und kann nicht über Jahre gepoolt werden.")
         g = t[t["indikator"] == i].groupby("stadtteil", sort=False)
-        z = g["zaehler"].sum(min_count=1).where(~g["gesperrt"].any())
+        gesperrt = g["gesperrt"].any() if "gesperrt" in t else False
+        z = g["zaehler"].sum(min_count=1).where(~gesperrt)
         nn = g["nenner"].sum(min_count=1)
-        spalten[i] = z / nn * float(kat.loc[i, "faktor"])
-    out = pd.DataFrame(spalten)
+        mit = t[(t["indikator"] == i) & t["nenner"].notna()].groupby("stadtteil", sort=False)["jahr"]
+        von, bis = mit.min().reindex(z.index), mit.max().reindex(z.index)
+        teile.append(pd.DataFrame({"stadtteil": z.index, "indikator": i, "zaehler": z.to_numpy(),
+                                   "nenner": nn.reindex(z.index).to_numpy(),
+                                   "jahre": [("" if pd.isna(a) else str(int(a)) if a == b else f"{int(a)}–{int(b)}")
+                                             for a, b in zip(von, bis)]}))
+    out = pd.concat(teile, ignore_index=True) if teile else pd.DataFrame(
+        columns=["stadtteil", "indikator", "zaehler", "nenner", "jahre"])
+    out["wert"] = out["zaehler"] / out["nenner"] * out["indikator"].map(kat["faktor"]).astype(float)
+    return out
+
+
+def gepoolt(indikatoren: pd.DataFrame, katalog: pd.DataFrame, ids: Sequence[str],
+            jahre: Sequence[int], reihenfolge: Sequence[str] | None = None) -> pd.DataFrame:
+    """Pooled district rates over several years: Σ zaehler / Σ nenner × faktor (district × indicator).
+
+    Pooling years per district (rather than stacking district-years as if they were
+    independent units) keeps n = number of districts and smooths small counts
+    (:func:`gepoolte_summen`).
+    """
+    s = gepoolte_summen(indikatoren, katalog, ids, jahre)
+    out = s.pivot(index="stadtteil", columns="indikator", values="wert").reindex(columns=list(ids))
+    out.columns.name = None
     if reihenfolge is not None:
         out = out.reindex(list(reihenfolge))
     out.index.name = "stadtteil"
@@ -374,6 +437,10 @@ def lade_konfiguration(pfad, katalog: pd.DataFrame | None = None) -> dict:
     if haupt is not None and (len(haupt) != 2 or haupt[0] not in cfg["bildung"] or haupt[1] not in cfg["armut"]):
         raise RegelFehler(f"{pfad.name}, Feld „hauptpaar“: „{haupt}“ – ein Bildungs- und ein Armutsindikator "
                           "aus den Listen oben.")
+    einordnung = cfg.get("einordnung", {})
+    if not isinstance(einordnung, Mapping) or any(i not in cfg["bildung"] + cfg["armut"] for i in einordnung):
+        raise RegelFehler(f"{pfad.name}, Feld „einordnung“: je Indikator aus „bildung“ oder „armut“ eine "
+                          "Einordnung angeben (z. B. „anteil_alleinerziehende: Familienstruktur“).")
     for feld in ("permutationen", "bootstrap", "seed", "mindest_n"):
         if feld in cfg and (not isinstance(cfg[feld], int) or cfg[feld] < 1):
             raise RegelFehler(f"{pfad.name}, Feld „{feld}“: „{cfg[feld]}“ ist keine positive ganze Zahl.")
@@ -476,6 +543,18 @@ def methoden_text(k: pd.DataFrame, n_stadtteile: int, kurz: Mapping[str, str], s
         f"Bei {n_stadtteile} Stadtteilen ist ein Korrelationskoeffizient erst ab einem Betrag von "
         f"**{fmt.zahl(r_krit, 2)}** zweiseitig auf dem Fünf-Prozent-Niveau von null verschieden (t-Verteilung mit "
         f"{n_stadtteile - 2} Freiheitsgraden); schwächere Zusammenhänge können allein durch Zufall entstehen.")
+    m = int(k["berechnet"].sum())
+    n_voll = int(k.loc[k["berechnet"], "n"].min()) if m else n_stadtteile
+    if m > 1 and n_voll >= 3:
+        saetze.append(
+            f"Weil {m} Paare zugleich geprüft werden, muss nach der Korrektur für mehrere Tests das stärkste Paar "
+            f"mindestens einen Betrag von **{fmt.zahl(r_kritisch_korrigiert(n_voll, m), 2)}** erreichen "
+            f"(Niveau 5 % geteilt durch {m}, erster Schritt des Verfahrens nach Holm, bei n = {n_voll}).")
+    if m and (k.loc[k["berechnet"], "n"] == n_stadtteile).all():
+        saetze.append(
+            f"Alle Koeffizienten beruhen auf allen {n_stadtteile} Stadtteilen: Gerechnet wird mit den internen, nicht "
+            "gesperrten Fallzahlen; veröffentlicht werden nur Koeffizienten, Intervalle und p-Werte sowie die "
+            "Stadtteilwerte, die ohnehin veröffentlicht werden dürfen (Ausgabeprüfung, siehe Anhang „Methoden“).")
     kleiner = k[k["berechnet"] & (k["n"] < n_stadtteile)]
     if len(kleiner):
         n_min = int(kleiner["n"].min())
@@ -540,6 +619,15 @@ def tabelle(k: pd.DataFrame, kurz: Mapping[str, str], zeichen: str = "r") -> pd.
     })
 
 
+def einordnung_tabelle(cfg: Mapping, kurz: Mapping[str, str]) -> pd.DataFrame:
+    """What each indicator of the analysis measures (``einordnung`` of korrelationen.yml)."""
+    e = cfg.get("einordnung", {})
+    ids = list(cfg["bildung"]) + list(cfg["armut"])
+    return pd.DataFrame({"Indikator": [kurz.get(i, i) for i in ids],
+                         "Achse": ["Bildung/Betreuung"] * len(cfg["bildung"]) + ["Soziale Lage"] * len(cfg["armut"]),
+                         "Was er misst": [e.get(i, "Bildung" if i in cfg["bildung"] else "Armut") for i in ids]})
+
+
 def gepoolt_tabelle(pool: pd.DataFrame | None, kurz: Mapping[str, str]) -> pd.DataFrame:
     """:func:`tabelle` of the pooled Pearson rows, or a one-cell notice when there is no pooled analysis."""
     if pool is None:
@@ -596,8 +684,13 @@ def gepoolt_text(pool: pd.DataFrame | None, pe_ok: pd.DataFrame, jahre: Sequence
     if len(beide):
         satz += (f" Von den {len(beide)} Paaren, die in beiden Auswertungen vorliegen, weisen "
                  f"{int(((beide['r'] > 0) == (beide['r_jahr'] > 0)).sum())} in dieselbe Richtung wie im Berichtsjahr; "
-                 f"die größte Abweichung der Koeffizienten beträgt {fmt.zahl((beide['r'] - beide['r_jahr']).abs().max(), 2)}.")
+                 f"die größte Abweichung der Koeffizienten beträgt "
+                 f"{fmt.zahl(max(abs(fmt.gerundet(a, 2) - fmt.gerundet(b, 2)) for a, b in zip(beide['r'], beide['r_jahr'])), 2)}.")
     satz += f" Nach der Holm-Korrektur bleiben gepoolt {int((pp['p_holm'] < 0.05).sum())} Paare auffällig."
+    if len(pp) and (pp["n"] == n_stadtteile).all():
+        return satz + (f" In jedes Paar gehen alle {n_stadtteile} Stadtteile ein, auch solche mit gesperrten "
+                       "Einzelwerten: Gezählt wird mit den internen Fallzahlen, veröffentlicht werden nur die "
+                       "Koeffizienten.")
     return satz + (" Ein Stadtteil, dessen Wert in einem der Jahre gesperrt ist, erhält keinen gepoolten Wert, "
                    "weil sich der gesperrte Wert sonst zurückrechnen ließe.")
 
@@ -667,9 +760,11 @@ def paar_hinweis(pa: Paaranalyse, kurz: Mapping[str, str]) -> str:
             "Stadtteile haben veröffentlichte Werte.")
 
 
-def paar_text(pa: Paaranalyse, kurz: Mapping[str, str], einheit: Mapping[str, str]) -> str:
+def paar_text(pa: Paaranalyse, kurz: Mapping[str, str], einheit: Mapping[str, str],
+              nicht_gezeigt: Sequence[str] = ()) -> str:
     """The pair in words: correlation, districts left out, slope and R², leave-one-out range and
-    influential districts (or :func:`paar_hinweis`)."""
+    influential districts (or :func:`paar_hinweis`). ``nicht_gezeigt``: districts in the coefficient
+    whose (suppressed) values are not drawn as points."""
     from helpers import format as fmt
 
     if not pa.berechnet:
@@ -677,12 +772,16 @@ def paar_text(pa: Paaranalyse, kurz: Mapping[str, str], einheit: Mapping[str, st
     x, y, fit, loo = pa.x, pa.y, pa.fit, pa.loo
     auff = pa.einfluss.loc[pa.einfluss["auffaellig"], "stadtteil"].tolist()
     ohne = pa.ohne_wert
+    gezeigt_satz = (f"{fmt.aufzaehlung(list(nicht_gezeigt))} {'geht' if len(nicht_gezeigt) == 1 else 'gehen'} in die "
+                    f"Berechnung ein, {'wird' if len(nicht_gezeigt) == 1 else 'werden'} in der Abbildung aber nicht als "
+                    f"Punkt gezeigt, weil {'sein Wert' if len(nicht_gezeigt) == 1 else 'ihre Werte'} aus Gründen des "
+                    f"Datenschutzes gesperrt {'ist' if len(nicht_gezeigt) == 1 else 'sind'}. ") if nicht_gezeigt else ""
     je = "Je Prozentpunkt" if einheit[y] == "%" else f"Je Einheit ({einheit[y]})"
     um = "Prozentpunkte" if einheit[x] == "%" else f"Einheiten ({einheit[x]})"
     return (
         befund_paar(pa.zeile.to_dict() | {"methode": "pearson"}, kurz[x], kurz[y]) + " "
         + (f"Nicht enthalten {'ist' if len(ohne) == 1 else 'sind'} {fmt.aufzaehlung(ohne)}, "
-           "deren Werte gesperrt sind. " if ohne else "")
+           "deren Werte gesperrt sind. " if ohne else "") + gezeigt_satz
         + f"{je} {kurz[y]} liegt {kurz[x]} im Mittel um {fmt.zahl(abs(fit['steigung']), 2)} {um} "
         f"{'höher' if fit['steigung'] > 0 else 'niedriger'} (Bestimmtheitsmaß R² = {fmt.zahl(fit['r2'], 2)}). "
         f"Lässt man jeweils einen Stadtteil weg, liegt r zwischen {fmt.zahl(loo['r_min'], 2)} und "

@@ -25,7 +25,7 @@ from helpers import grafik
 KARTE_ABWEICHUNG = "RdBu_r"
 KLASSEN_FARBEN = {"hoch": "#0072B2", "mittel": "#B8B8B8", "niedrig": "#E69F00", "sehr niedrig": "#D55E00",
                   "keine Angabe": "#FFFFFF"}
-STATUS_FARBEN = {"erreicht": "#009E73", "auf Kurs": "#0072B2", "knapp hinter dem Pfad": "#E69F00",
+STATUS_FARBEN = {"erreicht": "#009E73", "auf Kurs": "#0072B2", "knapp dahinter": "#E69F00",
                  "nicht auf Kurs": "#D55E00",
                  "Ausgangsjahr": "#B8B8B8", "keine Angabe": "#FFFFFF"}
 
@@ -261,14 +261,14 @@ def streu_raster(werte: pd.DataFrame, paare_fits: Sequence[tuple[str, str, Mappi
     return fig
 
 
-def einfluss_grafik(einfluss: pd.DataFrame, r: float):
+def einfluss_grafik(einfluss: pd.DataFrame, r: float, n: int | None = None):
     """Cook's distance per district (with the 4/n line) and r when the district is left out."""
     t = einfluss
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 0.3 * len(t) + 1.6), sharey=True)
     y = np.arange(len(t))
     farben = [grafik.FARBE_AUFFAELLIG if f else grafik.FARBE_BALKEN for f in t["auffaellig"]]
     a1.barh(y, t["cooks_d"], color=farben, height=0.65, zorder=2)
-    a1.axvline(4 / len(t), color=grafik.FARBE_STADT, ls="--", lw=1)
+    a1.axvline(4 / (n or len(t)), color=grafik.FARBE_STADT, ls="--", lw=1)  # rule of thumb on all units of the fit
     a1.set_yticks(y, t["stadtteil"])
     a1.invert_yaxis()
     a1.set_xlabel("Cook-Distanz")
@@ -355,7 +355,7 @@ def ziel_stadtteile(bewertung: pd.DataFrame, einheit: str):
     grafik.deutsche_achse(ax, "x")
     handles = ax.get_legend_handles_labels()[0]
     handles += [Patch(color=STATUS_FARBEN[s], label=s)
-                for s in ("erreicht", "auf Kurs", "knapp hinter dem Pfad", "nicht auf Kurs") if s in set(t["status"])]
+                for s in STATUS_FARBEN if s in set(t["status"])]
     ax.legend(handles=handles, fontsize=7.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
     return fig
@@ -370,22 +370,61 @@ def hinweis_abbildung(text: str):
     return fig
 
 
-def paar_streu(pa, kurz: Mapping[str, str], einheit: Mapping[str, str]):
+def paar_streu(pa, kurz: Mapping[str, str], einheit: Mapping[str, str], punkte: pd.DataFrame | None = None):
     """Scatter plot of one pair (:class:`helpers.statistik.Paaranalyse`): poverty across,
-    education up, with the OLS line; a notice figure when the pair cannot be analysed."""
+    education up, with the OLS line; a notice figure when the pair cannot be analysed.
+    ``punkte``: the values that may be shown (suppressed values NaN: not drawn); default ``pa.werte``."""
     from helpers import statistik
 
     if not pa.berechnet:
         return hinweis_abbildung(statistik.paar_hinweis(pa, kurz))
-    w = pa.werte
+    w = pa.werte if punkte is None else punkte.reindex_like(pa.werte)
     return streudiagramm(w[pa.y], w[pa.x], w.index, pa.fit,
                          f"{kurz[pa.y]} ({einheit[pa.y]})", f"{kurz[pa.x]} ({einheit[pa.x]})")
 
 
-def paar_einfluss(pa, kurz: Mapping[str, str]):
-    """:func:`einfluss_grafik` of one pair, or a notice figure when it cannot be analysed."""
+def paar_einfluss(pa, kurz: Mapping[str, str], ohne: Sequence[str] = ()):
+    """:func:`einfluss_grafik` of one pair, or a notice figure when it cannot be analysed.
+    ``ohne``: districts whose per-district statistics are not shown (suppressed values: residuals and
+    influence of a single district are not safe outputs)."""
     from helpers import statistik
 
     if not pa.berechnet:
         return hinweis_abbildung(statistik.paar_hinweis(pa, kurz))
-    return einfluss_grafik(pa.einfluss, pa.zeile["r"])
+    e = pa.einfluss[~pa.einfluss["stadtteil"].isin(list(ohne))].reset_index(drop=True)
+    return einfluss_grafik(e, pa.zeile["r"], n=len(pa.einfluss))
+
+
+def intervall_punkte(std: pd.DataFrame, ids: Sequence[str], kurz: Mapping[str, str], spalten: int = 2):
+    """Small multiples, one per indicator: each district's value with its 95 % Wilson interval as an
+    error bar and the city value as a dashed line; districts whose interval lies entirely above or
+    below the city are drawn in vermillion or blue, the others grey. Suppressed values are left out."""
+    ids = list(ids)
+    zeilen = int(np.ceil(len(ids) / spalten)) or 1
+    reihen = list(dict.fromkeys(std["stadtteil"]))
+    fig, achsen = plt.subplots(zeilen, spalten, figsize=(7.2, 0.24 * len(reihen) * zeilen + 1.2 * zeilen),
+                               squeeze=False)
+    for ax, i in zip(achsen.flat, ids):
+        g = std[std["indikator"] == i].set_index("stadtteil").reindex(reihen)
+        y = np.arange(len(reihen))[::-1]
+        stadt = float(g["stadtwert"].dropna().iloc[0]) if g["stadtwert"].notna().any() else np.nan
+        for yy, (name, r) in zip(y, g.iterrows()):
+            if pd.isna(r["wert"]):
+                continue
+            farbe = "#B8B8B8"
+            if pd.notna(r["ci_unten"]) and r["ci_unten"] > stadt:
+                farbe = "#D55E00"
+            elif pd.notna(r["ci_oben"]) and r["ci_oben"] < stadt:
+                farbe = "#0072B2"
+            if pd.notna(r["ci_unten"]):
+                ax.plot([r["ci_unten"], r["ci_oben"]], [yy, yy], color=farbe, linewidth=2, solid_capstyle="butt")
+            ax.plot(r["wert"], yy, "o", color=farbe if farbe != "#B8B8B8" else grafik.FARBE_TEXT, markersize=4)
+        grafik.stadt_linie(ax, stadt)
+        ax.set_yticks(y, reihen, fontsize=7.5)
+        ax.set_title(textwrap.fill(kurz.get(i, i), 34), fontsize=9, loc="left", pad=16)  # room for the city label
+        grafik.deutsche_achse(ax, "x")
+        ax.grid(axis="y", visible=False)
+    for ax in list(achsen.flat)[len(ids):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -171,10 +171,27 @@ def standardisieren(
     for spalte in ("gesperrt", "unsicher"):
         werte = markierung[spalte].reindex(schluessel) if spalte in markierung else pd.Series(False, index=schluessel)
         out[spalte] = werte.fillna(False).astype(bool).to_numpy()
-    out["richtung"] = out["indikator"].map(katalog.set_index("id")["richtung"])
+    for spalte in ("zaehler", "nenner"):
+        werte = markierung[spalte].reindex(schluessel) if spalte in markierung else pd.Series(np.nan, index=schluessel)
+        out[spalte] = werte.astype(float).to_numpy()
+    kat = katalog.set_index("id")
+    faktor = out["indikator"].map(kat["faktor"]).astype(float)
+    uebersteigt = kat["zaehler_kann_nenner_uebersteigen"] if "zaehler_kann_nenner_uebersteigen" in kat else pd.Series(
+        False, index=kat.index)
+    anteil = ~out["indikator"].map(uebersteigt).fillna(False).astype(bool)
+    from helpers.statistik import wilson
+
+    unten, oben = wilson(out["zaehler"].where(anteil), out["nenner"], faktor.to_numpy())
+    out["ci_unten"], out["ci_oben"] = unten, oben
+    # the interval on the z scale (same centring and scale as z)
+    sd_i = out["indikator"].map(sd.replace(0, np.nan))
+    out["z_unten"] = (out["ci_unten"] - out["stadtwert"]) / sd_i
+    out["z_oben"] = (out["ci_oben"] - out["stadtwert"]) / sd_i
+    out["richtung"] = out["indikator"].map(kat["richtung"])
     out["rang"] = out["rang"].astype("Int64")
     return out[["stadtteil", "indikator", "jahr", "richtung", "wert", "stadtwert", "index", "z",
-                "z_gerichtet", "rang", "gesperrt", "unsicher"]]
+                "z_gerichtet", "rang", "gesperrt", "unsicher", "zaehler", "nenner", "ci_unten", "ci_oben",
+                "z_unten", "z_oben"]]
 
 
 def breit(std: pd.DataFrame, spalte: str = "z_gerichtet") -> pd.DataFrame:
@@ -296,17 +313,17 @@ def befund(lage: pd.DataFrame, std: pd.DataFrame, kurz: Mapping[str, str], n: in
         f"{fmt.aufzaehlung([f'{r.stadtteil} ({fmt.vorzeichen(r.z_mittel, 2)})' for r in schlecht.itertuples()])} "
         f"am deutlichsten ungünstiger als die Gesamtstadt, "
         f"{fmt.aufzaehlung([f'{r.stadtteil} ({fmt.vorzeichen(r.z_mittel, 2)})' for r in gut.itertuples()])} "
-        "am deutlichsten günstiger (mittlere Abweichung in Standardabweichungen)."
+        "am stärksten günstiger (mittlere Abweichung in Standardabweichungen)."
     ]
     top = t.sort_values("n_unguenstig", ascending=False, kind="stable").iloc[0]
     if top["n_unguenstig"] > 0:
         saetze.append(
-            f"Am häufigsten deutlich ungünstiger (mindestens eine Standardabweichung) ist "
+            f"Am häufigsten um mindestens eine Standardabweichung ungünstiger ist "
             f"{top['stadtteil']}: bei {int(top['n_unguenstig'])} von {int(top['n'])} Kernindikatoren."
         )
     ohne = t.loc[t["n_unguenstig"] == 0, "stadtteil"].tolist()
     if ohne:
-        saetze.append(f"Ohne einen deutlich ungünstigen Wert {'ist' if len(ohne) == 1 else 'sind'} "
+        saetze.append(f"Ohne einen Wert, der um mindestens eine Standardabweichung ungünstiger ist, {'ist' if len(ohne) == 1 else 'sind'} "
                       f"{fmt.aufzaehlung(ohne)}.")
     return saetze
 
@@ -366,3 +383,69 @@ def grenzen_text(n_stadtteile: int) -> str:
         "Wo wenige Fälle zugrunde liegen, können einzelne Fälle einen Stadtteilwert deutlich verschieben. "
         "Eine Abweichung beschreibt den Stadtteil, nicht die einzelnen Menschen, die dort leben."
     )
+
+
+# --------------------------------------------------------------------------- intervals of district proportions
+
+
+def intervall_ids(std: pd.DataFrame) -> list[str]:
+    """Indicators of ``std`` that are proportions with a Wilson interval for at least one district."""
+    t = std.dropna(subset=["ci_unten"]) if "ci_unten" in std else std.iloc[0:0]
+    return list(dict.fromkeys(t["indikator"]))
+
+
+def intervall_tabelle(std: pd.DataFrame, katalog: pd.DataFrame, kurz: Mapping[str, str],
+                      ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Indicators (rows) × districts (columns): value and 95 % Wilson interval, "▲"/"▼" when the
+    interval lies entirely above/below the city value; "•" for suppressed values; last column the city."""
+    from helpers import format as fmt
+    from helpers.statistik import lage_zur_stadt
+
+    ids = list(ids) if ids is not None else intervall_ids(std)
+    t = std[std["indikator"].isin(ids)].copy()
+    t["lage"] = lage_zur_stadt(t["ci_unten"], t["ci_oben"], t["stadtwert"])
+    stellen = 1
+
+    def zelle(r) -> str:
+        if pd.isna(r["wert"]):
+            return fmt.GESPERRT
+        if pd.isna(r["ci_unten"]):
+            return fmt.zahl(r["wert"], stellen)
+        mark = {"über": " ▲", "unter": " ▼"}.get(r["lage"], "")
+        return (f"{fmt.zahl(r['wert'], stellen)} ({fmt.zahl(r['ci_unten'], stellen)}–"
+                f"{fmt.zahl(r['ci_oben'], stellen)}){mark}")
+
+    t["zelle"] = t.apply(zelle, axis=1)
+    m = t.pivot(index="indikator", columns="stadtteil", values="zelle").reindex(
+        index=ids, columns=list(dict.fromkeys(std["stadtteil"])))
+    m.insert(0, "Indikator", [_name(kurz, i) for i in ids])
+    stadt = std.drop_duplicates("indikator").set_index("indikator")["stadtwert"]
+    m["Gesamtstadt"] = [fmt.zahl(stadt[i], stellen) for i in ids]
+    return m.reset_index(drop=True)
+
+
+def deutlich_saetze(std: pd.DataFrame, kurz: Mapping[str, str], ids: Sequence[str] | None = None) -> list[str]:
+    """Which districts lie clearly (95 % interval entirely) above or below the city, per indicator –
+    the only basis on which the report says "deutlich über/unter der Gesamtstadt"."""
+    from helpers import format as fmt
+    from helpers.statistik import lage_zur_stadt
+
+    ids = list(ids) if ids is not None else intervall_ids(std)
+    t = std[std["indikator"].isin(ids)].copy()
+    t["lage"] = lage_zur_stadt(t["ci_unten"], t["ci_oben"], t["stadtwert"])
+    saetze = []
+    for i in ids:
+        g = t[t["indikator"] == i]
+        ueber = g.loc[g["lage"] == "über", "stadtteil"].tolist()
+        unter = g.loc[g["lage"] == "unter", "stadtteil"].tolist()
+        n_ci = int(g["ci_unten"].notna().sum())
+        teile = []
+        if ueber:
+            teile.append(f"deutlich über der Gesamtstadt {'liegt' if len(ueber) == 1 else 'liegen'} {fmt.aufzaehlung(ueber)}")
+        if unter:
+            teile.append(f"deutlich darunter {fmt.aufzaehlung(unter)}")
+        rest = n_ci - len(ueber) - len(unter)
+        if rest:
+            teile.append(f"bei {rest} von {n_ci} Stadtteilen schließt das Intervall den Wert der Gesamtstadt ein")
+        saetze.append(f"- **{_name(kurz, i)}:** " + ("; ".join(teile) if teile else "keine Intervalle") + ".")
+    return saetze

@@ -8,8 +8,9 @@ turns the baseline into a target value, so that no data figure is typed:
 ``punkte``         target = baseline + wert                   (in the indicator's unit)
 ``absolut``        target = wert
 ``abstand_stadt``  target = baseline − wert × (baseline − city baseline) for districts
-                   less favourable than the city; the others keep their baseline
-                   (wert = 0.5: halve the gap to the city)
+                   less favourable than the city (wert = 0.5: halve the gap to the city);
+                   for the others the target is not to become less favourable than the
+                   city baseline – converging to the city is not penalised
 
 The baseline is the value in ``basisjahr`` (the Berichtsjahr in which the targets
 were set; fixed in the file so that later reports keep it). The latest value is
@@ -21,7 +22,7 @@ target (zieljahr) and d = +1 if higher is better, −1 if lower is better (catal
 
 - ``erreicht``: the latest value is at or beyond the target (target ≠ baseline);
 - ``auf Kurs``: d × (latest − path value) ≥ 0;
-- ``knapp hinter dem Pfad``: behind the path, but by no more than ``toleranz`` – a
+- ``knapp dahinter``: behind the path, but by no more than ``toleranz`` – a
   number in the indicator's unit or ``zufall``: 1,96 binomial standard errors of the
   latest value, sqrt(p (1 − p) / nenner) × faktor, for shares (faktor 100 or 1000), so
   that a small district is not called off track because of a few cases more or less;
@@ -54,6 +55,19 @@ SPALTEN = ["ziel", "titel", "indikator", "ebene", "stadtteil", "basisjahr", "bas
            "zielwert", "jahr_aktuell", "wert_aktuell", "pfadwert", "vorsprung", "toleranz", "status",
            "trend_steigung", "trend_prognose", "trend_bewertung"]
 TRENDJAHRE = 5
+KNAPP = "knapp dahinter"
+#: The one definition of each status, used by :func:`status`, the tables, the charts and the chapter text.
+STATUS_DEFINITIONEN = {
+    "erreicht": "der neueste Wert liegt bereits auf oder jenseits des Zielwerts (auch vor dem Zieljahr); bei "
+                "Zielen, die die Abhängigkeit vom Stadtteil verringern sollen, gilt ein Stadtteil, der günstiger als "
+                "die Gesamtstadt liegt, als „erreicht“, solange er nicht ungünstiger als die Gesamtstadt wird – "
+                "eine Annäherung an die Gesamtstadt ist dort das Ziel, kein Rückschritt",
+    "auf Kurs": "der neueste Wert liegt auf oder vor dem geraden Pfad vom Ausgangs- zum Zielwert",
+    KNAPP: "der neueste Wert liegt hinter dem Pfad, aber nicht weiter, als es die zufällige Schwankung bei der "
+           "jeweiligen Fallzahl erwarten lässt (95-%-Schwankungsbreite)",
+    "nicht auf Kurs": "der neueste Wert liegt weiter hinter dem Pfad",
+}
+BEWERTET = tuple(STATUS_DEFINITIONEN)
 
 
 def lade_ziele(pfad: str | Path, katalog: pd.DataFrame | None = None) -> dict:
@@ -123,7 +137,9 @@ def zielwert(art: str, wert: float, basis: float, stadt_basis: float, d: float) 
         return float(wert)
     if art == "abstand_stadt":
         luecke = basis - stadt_basis
-        return basis - wert * luecke if d * luecke < 0 else basis
+        # less favourable than the city: shrink the gap; otherwise: do not fall below the city
+        # (converging to the city is what "less dependence on the district" means)
+        return basis - wert * luecke if d * luecke < 0 else stadt_basis
     raise ValueError(f"Unbekannte Zielart „{art}“.")
 
 
@@ -135,7 +151,12 @@ def pfadwert(basis: float, ziel: float, basisjahr: int, zieljahr: int, jahr: int
 
 def status(basis: float, ziel: float, aktuell: float, pfad: float, d: float,
            basisjahr: int, jahr_aktuell: int | None, toleranz: float = 0.0) -> str:
-    """Status of one target (see module doc)."""
+    """Status of one target (definitions: :data:`STATUS_DEFINITIONEN`).
+
+    A target on the unfavourable side of the baseline (a floor, as for districts better
+    than the city in ``abstand_stadt``) is "erreicht" while the value stays at or beyond it;
+    ``pfad`` is then the floor itself.
+    """
     if jahr_aktuell is None or np.isnan(basis) or np.isnan(aktuell):
         return "keine Angabe"
     if jahr_aktuell <= basisjahr:
@@ -145,7 +166,7 @@ def status(basis: float, ziel: float, aktuell: float, pfad: float, d: float,
     vorsprung = d * (aktuell - pfad)
     if vorsprung >= 0:
         return "auf Kurs"
-    return "knapp hinter dem Pfad" if vorsprung >= -toleranz else "nicht auf Kurs"
+    return KNAPP if vorsprung >= -toleranz else "nicht auf Kurs"
 
 
 def zufallsband(wert: float, nenner: float, faktor: float, z: float = 1.96) -> float:
@@ -214,7 +235,8 @@ def bewerten(
             reihe = w[e].dropna() if e in w.columns else pd.Series(dtype=float)
             basis = float(w.loc[basisjahr, e]) if e in w.columns else np.nan
             ziel = zielwert(art, wert, basis, stadt_basis, d)
-            if d * (ziel - basis) < -1e-12:
+            untergrenze = art == "abstand_stadt" and d * (basis - stadt_basis) >= 0
+            if d * (ziel - basis) < -1e-12 and not untergrenze:
                 raise RegelFehler(
                     f"wirkungsziele.yml, Ziel {z['id']}: der Zielwert läge für {e} ungünstiger als der "
                     f"Ausgangswert (Richtung „{kat.loc[z['indikator'], 'richtung']}“). Bitte „ziel.wert“ prüfen."
@@ -222,7 +244,8 @@ def bewerten(
             spaeter = reihe[reihe.index >= basisjahr]
             jahr_akt = int(spaeter.index.max()) if len(spaeter) else None
             akt = float(spaeter.loc[jahr_akt]) if jahr_akt is not None else np.nan
-            pfad = pfadwert(basis, ziel, basisjahr, zieljahr, jahr_akt) if jahr_akt is not None else np.nan
+            pfad = (ziel if untergrenze else pfadwert(basis, ziel, basisjahr, zieljahr, jahr_akt)) \
+                if jahr_akt is not None else np.nan
             if toleranz_regel == "zufall":
                 n_akt = nenner.loc[jahr_akt, e] if jahr_akt is not None and e in nenner.columns else np.nan
                 toleranz = zufallsband(akt, n_akt, faktor)
@@ -272,7 +295,7 @@ def verlauf(indikatoren: pd.DataFrame, bewertung: pd.DataFrame, ziel: str, stadt
     }
 
 
-STATUS = ["erreicht", "auf Kurs", "knapp hinter dem Pfad", "nicht auf Kurs", "Ausgangsjahr", "keine Angabe"]
+STATUS = ["erreicht", "auf Kurs", KNAPP, "nicht auf Kurs", "Ausgangsjahr", "keine Angabe"]
 
 
 def zusammenfassung(bewertung: pd.DataFrame) -> pd.DataFrame:
@@ -345,7 +368,7 @@ def befund(bewertung: pd.DataFrame) -> list[str]:
                               "hier braucht es eine Trendwende.")
         return saetze
     anz = bewertung.groupby("status").size()
-    teile = [f"{int(anz[s])}-mal „{s}“" for s in ("erreicht", "auf Kurs", "knapp hinter dem Pfad", "nicht auf Kurs")
+    teile = [f"{int(anz[s])}-mal „{s}“" for s in BEWERTET
              if s in anz]
     saetze.append(f"Zum neuesten Datenstand lautet der Status in den vorliegenden Daten {fmt.aufzaehlung(teile)} "
                   f"(über {bewertung['ziel'].nunique()} Ziele und alle bewerteten Einheiten).")
@@ -377,6 +400,13 @@ def ziel_auswahl(teile: pd.DataFrame, bevorzugt: str) -> pd.DataFrame:
     ziele = list(dict.fromkeys(teile["ziel"]))
     ziel = bevorzugt if bevorzugt in ziele else ziele[0]
     return teile[teile["ziel"] == ziel]
+
+
+def status_liste() -> str:
+    """The status definitions as a Markdown list (the chapter text uses this, so text, tables and
+    charts share one definition)."""
+    return "\n".join(f"- **{k}** – {v};" if i < len(STATUS_DEFINITIONEN) - 1 else f"- **{k}** – {v}."
+                     for i, (k, v) in enumerate(STATUS_DEFINITIONEN.items()))
 
 
 def grenzen_text(cfg: Mapping) -> str:

@@ -125,6 +125,7 @@ def check_data(root: Path, downloads: Path, progress: Progress, *, fresh: bool |
             bestand = daten.laden(folder)
         except daten.DatenFehler as err:
             raise BuildError(f"Die Daten in {folder} sind fehlerhaft:\n{err}") from None
+    _plausibilitaet(bestand, progress)
     try:
         export = importlib.import_module("helpers.daten.export")
     except ModuleNotFoundError as err:
@@ -137,6 +138,18 @@ def check_data(root: Path, downloads: Path, progress: Progress, *, fresh: bool |
         return
     with progress.step("Downloads schreiben (daten/)"):
         cache.cached_files(store, "daten", key, downloads, lambda scratch: write(bestand, scratch), fresh=True)
+
+
+def _plausibilitaet(bestand, progress: Progress) -> None:
+    """Print the plausibility warnings (helpers.plausibilitaet): warnings, not errors."""
+    try:
+        from helpers import plausibilitaet
+        zeilen = plausibilitaet.meldungen(plausibilitaet.fuer(bestand))
+    except Exception as err:  # noqa: BLE001 - a warning step must not stop the build
+        progress.say(f"  Plausibilitätsprüfung nicht möglich: {err}")
+        return
+    for z in zeilen:
+        progress.say(f"  Warnung: {z}")
 
 
 def _data_layer():

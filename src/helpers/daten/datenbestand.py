@@ -40,6 +40,18 @@ class Datenbestand:
     manifest: pd.DataFrame
     sperrungen: pd.DataFrame  # every cell with gesperrt, grund (primär/sekundär), abgeleitet; city included
 
+    def indikatoren_intern(self) -> pd.DataFrame:
+        """The indicator table WITHOUT disclosure control (internal use only, never published).
+
+        Disclosure control protects what is published, not what is analysed: statistics whose
+        output is safe (correlation coefficients, intervals, p-values) are computed on all
+        districts from these values; only the values that may be shown are published
+        (see the methods appendix, output checking).
+        """
+        zellen = self.sperrungen[~self.sperrungen["abgeleitet"]].assign(gesperrt=False)
+        return indikatoren.berechne(zellen, self.katalog.indikatoren, self.bericht.mindestnenner,
+                            self.stadtteile["name"].tolist())
+
     def kopie(self) -> "Datenbestand":
         """Independent tables (copy-on-write: cheap until someone modifies them)."""
         return Datenbestand(self.ordner, self.bericht, self.stadtteile.copy(deep=False), self.katalog.kopie(),

@@ -7,6 +7,12 @@ Schema: see CONTEXT/data README. Optional keys beyond the documented schema:
 * Indikator ``zaehler_kann_nenner_uebersteigen: true`` – switches off the check
   zaehler <= nenner (e.g. cases per 1,000 residents).
 * Indikator ``kern`` (default false), ``kurztitel`` (default: ``titel``).
+* Indikator ``standortbezogen: true`` – counted where the facility is (places in Kitas,
+  Offener Ganztag), not where the people live; such values describe supply at a location
+  and never decide a Handlungsbedarf (helpers.bedarfe).
+* Indikator ``strukturelle_null: true`` – a value of 0 can be structural (e.g. a district
+  without a primary school has no OGS places); such zeros are not findings, never decide a
+  need and are not plausibility warnings.
 * Top-level ``summen`` (optional): additive relations between Merkmale of
   ``art: anzahl`` that hold exactly in every district and year, e.g.
   ``{ganzes: hze_gesamt, teile: [hze_ambulant, hze_stationaer]}``. The data check
@@ -224,6 +230,8 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
         "quelle": (True, _ist_text, "ein Text", None),
         "kern": (False, lambda v: isinstance(v, bool), "true oder false", False),
         "zaehler_kann_nenner_uebersteigen": (False, lambda v: isinstance(v, bool), "true oder false", False),
+        "standortbezogen": (False, lambda v: isinstance(v, bool), "true oder false", False),
+        "strukturelle_null": (False, lambda v: isinstance(v, bool), "true oder false", False),
     }, "id")
     # Sharper messages for references, with a suggestion.
     roh_ind = y.get("indikatoren") if isinstance(y.get("indikatoren"), list) else []
@@ -269,6 +277,8 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
     indikatoren["faktor"] = indikatoren["faktor"].astype(float)
     indikatoren["kern"] = indikatoren["kern"].astype(bool)
     indikatoren["zaehler_kann_nenner_uebersteigen"] = indikatoren["zaehler_kann_nenner_uebersteigen"].astype(bool)
+    indikatoren["standortbezogen"] = indikatoren["standortbezogen"].astype(bool)
+    indikatoren["strukturelle_null"] = indikatoren["strukturelle_null"].astype(bool)
     st = leere_summen()
     if summen:
         st = pd.DataFrame({"ganzes": pd.Series([e["ganzes"] for e in summen], dtype="str"),
