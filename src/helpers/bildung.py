@@ -138,6 +138,7 @@ def hantel_stadtteile(a: pd.DataFrame, b: pd.DataFrame, name_a: str, name_b: str
     """
     t = a[["stadtteil", "wert", "gesperrt"]].merge(b[["stadtteil", "wert", "gesperrt"]], on="stadtteil",
                                                       suffixes=("_a", "_b"))
+    t, rest = grafik.stadtteile_begrenzen(t, t.set_index("stadtteil")["wert_b"].where(~t.set_index("stadtteil")["gesperrt_b"]))
     t = t.sort_values("wert_b", ascending=True, na_position="first").reset_index(drop=True)
     stadt_a, stadt_b = float(a["stadt"].iloc[0]), float(b["stadt"].iloc[0])
     zeilen = [*t["stadtteil"], STADT]
@@ -170,6 +171,7 @@ def hantel_stadtteile(a: pd.DataFrame, b: pd.DataFrame, name_a: str, name_b: str
     if titel:
         ax.set_title(titel)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, f"für „{name_b}“")
     return fig
 
 
@@ -336,17 +338,20 @@ def balken_versorgung(tab: pd.DataFrame, einheit: str, titel: str, regel: Mappin
     stadt = float(tab.loc[tab["stadtteil"] == STADT, "wert"].iloc[0])
     unter = st.loc[st["differenz"] < 0, "stadtteil"].tolist() if regel else []
     fig = grafik.balken_stadtteile(st, stadtwert=stadt, einheit=einheit, titel=titel, hervorheben=unter)
-    ax = fig.axes[0]
+    ax = fig.axes[-1]  # the value axis (many districts: the lower of two panels)
     if regel:
         rw = float(regel["wert"])
+        for weitere in fig.axes[:-1]:
+            weitere.axvline(rw, color=FARBE_RICHTWERT, linestyle=":", linewidth=1.6, zorder=3)
         linie = richtwert_linie(ax, rw)
         linie.set_label(f"Richtwert: {regel['bezeichnung']}")
         ax.set_xlim(0, max(ax.get_xlim()[1], rw * 1.15))
         griffe = [linie, Patch(color=grafik.FARBE_AUFFAELLIG, label="unter dem Richtwert"),
                   Patch(color=grafik.FARBE_BALKEN, label="Richtwert erreicht")]
-        ax.legend(handles=griffe, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8.5,
-                  handlelength=1.8, columnspacing=1.2)
-    fig.tight_layout()
+        ax.legend(handles=griffe, loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(fig.axes) == 1 else -0.1),
+                  ncol=3, fontsize=8.5, handlelength=1.8, columnspacing=1.2)
+    if len(fig.axes) == 1:
+        fig.tight_layout()
     return fig
 
 
@@ -392,6 +397,10 @@ def heatmap_befunde(matrix: pd.DataFrame, kurztitel: Mapping[str, str], einheit:
     Suppressed cells are hatched grey with "•", uncertain shares carry "°".
     """
     ids = list(dict.fromkeys(matrix["indikator"]))
+    # many districts: those with the largest mean deviation, in their order (regeln/darstellung.yml)
+    abweichung = matrix[~matrix["gesperrt"].astype(bool)].assign(a=lambda d: d["relativ"].abs()) \
+        .groupby("stadtteil")["a"].mean()
+    matrix, rest = grafik.stadtteile_begrenzen(matrix, abweichung)
     zeilen = list(dict.fromkeys(matrix["stadtteil"]))
     werte = matrix.pivot(index="stadtteil", columns="indikator", values="wert").reindex(index=zeilen, columns=ids)
     rel = matrix.pivot(index="stadtteil", columns="indikator", values="relativ").reindex(index=zeilen, columns=ids)
@@ -439,6 +448,7 @@ def heatmap_befunde(matrix: pd.DataFrame, kurztitel: Mapping[str, str], einheit:
     cb.ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, p: fmt.vorzeichen(x, 0) + " %"))
     cb.outline.set_visible(False)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, "bei der mittleren Abweichung von der Gesamtstadt")
     return fig
 
 
@@ -596,6 +606,8 @@ def balken_uebergaenge(anteile: pd.DataFrame, cfg: Mapping, titel: str | None = 
     """
     farben = _farben(cfg)
     hervor = [s["name"] for s in cfg["schulformen"] if s.get("hervorheben")]
+    schluessel = anteile[anteile["schulform"].isin(hervor[:1]) & ~anteile["gesperrt"]].set_index("stadtteil")["anteil"]
+    anteile, weggelassen = grafik.stadtteile_begrenzen(anteile, schluessel)
     namen = list(dict.fromkeys(anteile["stadtteil"]))
     y = {n: i + (0.6 if n == STADT else 0) for i, n in enumerate(namen)}
     fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(namen) + 1.9))
@@ -643,6 +655,7 @@ def balken_uebergaenge(anteile: pd.DataFrame, cfg: Mapping, titel: str | None = 
     if titel:
         ax.set_title(titel, pad=10 + 14 * int(np.ceil(len(griffe) / 3)))
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, weggelassen, f"beim Anteil „{hervor[0]}“" if hervor else "")
     return fig
 
 

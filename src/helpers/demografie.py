@@ -299,6 +299,10 @@ def altersanteile_abbildung(anteile: pd.DataFrame, gruppen: pd.DataFrame, jahr: 
     """
     stadt = anteile[anteile["stadtteil"] == STADT]
     teile = anteile[anteile["stadtteil"] != STADT]
+    erste = gruppen["indikator"].iloc[0] if len(gruppen) else None  # many districts: by the youngest group
+    teile, rest = grafik.stadtteile_begrenzen(
+        teile, teile.set_index("stadtteil")[erste].where(~teile.set_index("stadtteil")["gesperrt"]) if erste else
+        pd.Series(dtype=float))
     zeilen = pd.concat([stadt, teile], ignore_index=True)
     n = len(zeilen)
     # the city on top with a gap below it
@@ -335,6 +339,7 @@ def altersanteile_abbildung(anteile: pd.DataFrame, gruppen: pd.DataFrame, jahr: 
     if jahr is not None:
         ax.set_title(f"Altersgruppen am {fmt.stichtag(jahr)}", pad=34 if len(gruppen) > 4 else 20)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, f"beim Anteil „{gruppen['titel'].iloc[0]}“" if len(gruppen) else "")
     return fig
 
 
@@ -546,6 +551,8 @@ def salden_abbildung(tab: pd.DataFrame, jahr: int | None = None):
     """
     teile = tab[tab["stadtteil"] != STADT]
     stadt = tab[tab["stadtteil"] == STADT]
+    t_ = teile.set_index("stadtteil")
+    teile, rest = grafik.stadtteile_begrenzen(teile, t_["natuerlich_je_1000"] + t_["wanderung_je_1000"])
     sw = lambda c: float(stadt[c].iloc[0]) if len(stadt) else np.nan  # noqa: E731
     # one scale for both panels, so that natural and migration balance compare by length
     sichtbar = np.concatenate([
@@ -568,6 +575,7 @@ def salden_abbildung(tab: pd.DataFrame, jahr: int | None = None):
         ax1.set_title(f"Natürlicher Saldo {jahr}", pad=16)
         ax2.set_title(f"Wanderungssaldo {jahr}", pad=16)
     fig.subplots_adjust(left=0.2, right=0.98, top=1 - 0.55 / hoehe, bottom=0.6 / hoehe)
+    grafik.auswahl_hinweis(fig, rest, "beim Saldo aus natürlicher Bevölkerungsbewegung und Wanderung")
     return fig
 
 
@@ -682,6 +690,8 @@ def quotienten_abbildung(tab: pd.DataFrame):
     each with the city value as the dashed reference line."""
     teile = tab[tab["stadtteil"] != STADT]
     stadt = tab[tab["stadtteil"] == STADT]
+    t_ = teile.set_index("stadtteil")
+    teile, rest = grafik.stadtteile_begrenzen(teile, (t_["jung"] + t_["alt"]).where(~t_["gesperrt"]))
     n = len(teile)
     fig, axes = plt.subplots(1, 2, figsize=(7.0, 0.34 * n + 1.6), sharey=True, gridspec_kw={"wspace": 0.1})
     y = np.arange(n)
@@ -704,6 +714,7 @@ def quotienten_abbildung(tab: pd.DataFrame):
     axes[0].set_yticks(y, teile["stadtteil"])
     axes[1].tick_params(axis="y", length=0)
     fig.subplots_adjust(left=0.2, right=0.98, top=0.86, bottom=0.14)
+    grafik.auswahl_hinweis(fig, rest, "beim Gesamtquotienten")
     return fig
 
 

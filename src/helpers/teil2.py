@@ -78,6 +78,8 @@ def balken_gruppiert(
     schluessel = (pd.Series(sortierung, dtype=float).reindex(breit.index) if sortierung is not None
                   else breit[ids].sum(axis=1, min_count=1))
     namen = schluessel.sort_values(ascending=True, na_position="first").index.tolist()
+    kurz, rest = grafik.stadtteile_begrenzen(pd.DataFrame({"stadtteil": namen}), schluessel)
+    namen = [n for n in namen if n in set(kurz["stadtteil"])]
     zeilen = [STADT, *namen]  # bottom to top: city at the bottom
     k = len(ids)
     hoehe = 0.8 / k
@@ -124,6 +126,7 @@ def balken_gruppiert(
     if titel:
         ax.set_title(titel, pad=24)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, "beim Sortierwert" if sortierung is not None else "bei der Summe der Anteile")
     return fig
 
 
