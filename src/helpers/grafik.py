@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -317,8 +318,9 @@ def auswahl_hinweis(fig, rest: int, was: str) -> None:
         return
     n = darstellung.zahlwort(darstellung.regeln().auswahl_abbildung)
     # below the canvas: the notebook saves with bbox_inches="tight", so the note is kept
-    fig.text(0.01, -0.005, f"Gezeigt: die {n} Stadtteile mit den höchsten und die {n} mit den niedrigsten Werten "
-             f"{was}; {fmt.zahl(rest)} weitere Stadtteile in der Tabelle und in den Downloads.",
+    text = (f"Gezeigt: die {n} Stadtteile mit den höchsten und die {n} mit den niedrigsten Werten {was}; "
+            f"{fmt.zahl(rest)} weitere Stadtteile in der Tabelle und in den Downloads.")
+    fig.text(0.01, -0.005, textwrap.fill(text, int(fig.get_figwidth() * 16)),
              ha="left", va="top", fontsize=7.5, style="italic", color=FARBE_TEXT)
 
 

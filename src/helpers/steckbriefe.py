@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 
@@ -351,9 +352,10 @@ def trend_raster(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str
     if len(jahre) > 1:
         ax0.set_xlim(jahre[0] - 0.4, jahre[-1] + 0.4)
     if weggelassen:
-        fig.text(0.01, -0.005, f"Gezeigt: die {darstellung.zahlwort(len(namen))} Stadtteile, die am Ende des Zeitraums "
+        fig.text(0.01, -0.005, textwrap.fill(
+                 f"Gezeigt: die {darstellung.zahlwort(len(namen))} Stadtteile, die am Ende des Zeitraums "
                  f"im Mittel am weitesten von der Gesamtstadt abweichen; {fmt.zahl(weggelassen)} weitere Stadtteile "
-                 "in den Steckbriefen und in den Downloads.", ha="left", va="top", fontsize=7.5, style="italic",
+                 "in den Steckbriefen und in den Downloads.", int(breite * 16)), ha="left", va="top", fontsize=7.5, style="italic",
                  color=grafik.FARBE_TEXT)
     return fig
 
