@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 from matplotlib.patches import Patch
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
 from helpers.sozialindex import RegelFehler
@@ -142,7 +143,7 @@ def hantel_stadtteile(a: pd.DataFrame, b: pd.DataFrame, name_a: str, name_b: str
     t = t.sort_values("wert_b", ascending=True, na_position="first").reset_index(drop=True)
     stadt_a, stadt_b = float(a["stadt"].iloc[0]), float(b["stadt"].iloc[0])
     zeilen = [*t["stadtteil"], STADT]
-    fig, ax = plt.subplots(figsize=(7.0, 0.32 * len(zeilen) + 1.5))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(zeilen), 0.32, 1.5)))
     farbe_a, farbe_b = grafik.PALETTE[4], grafik.PALETTE[5]
     for y, r in t.iterrows():
         wa = np.nan if r["gesperrt_a"] else r["wert_a"]
@@ -409,7 +410,7 @@ def heatmap_befunde(matrix: pd.DataFrame, kurztitel: Mapping[str, str], einheit:
     grenze = np.nanmax(np.abs(rel.drop(index=STADT, errors="ignore").to_numpy(dtype=float)), initial=0)
     grenze = max(grenze, 1.0)
     norm = mcolors.TwoSlopeNorm(vmin=-grenze, vcenter=0, vmax=grenze)
-    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(zeilen) + 1.9))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(zeilen), 0.36, 1.9)))
     stellen = fmt.stellen_fuer(einheit)
     for yi, s in enumerate(zeilen):
         for xi, i in enumerate(ids):
@@ -610,7 +611,7 @@ def balken_uebergaenge(anteile: pd.DataFrame, cfg: Mapping, titel: str | None = 
     anteile, weggelassen = grafik.stadtteile_begrenzen(anteile, schluessel)
     namen = list(dict.fromkeys(anteile["stadtteil"]))
     y = {n: i + (0.6 if n == STADT else 0) for i, n in enumerate(namen)}
-    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(namen) + 1.9))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(namen), 0.36, 1.9)))
     for st in namen:
         d = anteile[anteile["stadtteil"] == st]
         links = 0.0

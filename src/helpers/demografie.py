@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
 from helpers.tabellen import STADT, reihe
@@ -307,7 +308,7 @@ def altersanteile_abbildung(anteile: pd.DataFrame, gruppen: pd.DataFrame, jahr: 
     n = len(zeilen)
     # the city on top with a gap below it
     y = np.array([0.0] + [1.0 + 0.35 + i for i in range(n - 1)]) if len(stadt) else np.arange(n, dtype=float)
-    fig, ax = plt.subplots(figsize=(7.0, 0.34 * n + 1.9))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(n, 0.34, 1.9)))
     farben = _gruppen_farben(gruppen)
     links = np.zeros(n)
     for farbe, (_, g) in zip(farben, gruppen.iterrows()):
@@ -562,7 +563,7 @@ def salden_abbildung(tab: pd.DataFrame, jahr: int | None = None):
     ])
     grenze = np.nanmax(np.abs(sichtbar)) if np.isfinite(sichtbar).any() else 1.0
     grenze = grenze if grenze > 0 else 1.0
-    hoehe = 0.34 * len(teile) + 1.5
+    hoehe = darstellung.hoehe(len(teile), 0.34, 1.5)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, hoehe), sharey=True, gridspec_kw={"wspace": 0.12})
     _divergierend(ax1, teile["stadtteil"].tolist(), teile["natuerlich_je_1000"], teile["natuerlich_gesperrt"],
                   sw("natuerlich_je_1000"), "Natürlicher Saldo", grenze)
@@ -693,7 +694,7 @@ def quotienten_abbildung(tab: pd.DataFrame):
     t_ = teile.set_index("stadtteil")
     teile, rest = grafik.stadtteile_begrenzen(teile, (t_["jung"] + t_["alt"]).where(~t_["gesperrt"]))
     n = len(teile)
-    fig, axes = plt.subplots(1, 2, figsize=(7.0, 0.34 * n + 1.6), sharey=True, gridspec_kw={"wspace": 0.1})
+    fig, axes = plt.subplots(1, 2, figsize=(7.0, darstellung.hoehe(n, 0.34, 1.6)), sharey=True, gridspec_kw={"wspace": 0.1})
     y = np.arange(n)
     grenze = np.nanmax(teile[["jung", "alt"]].to_numpy(dtype=float)) if n else 1.0
     for ax, spalte, titel, farbe in ((axes[0], "jung", "Jugendquotient", grafik.PALETTE[0]),

@@ -294,7 +294,7 @@ def luecke_markieren(ax, y: float, rest: int) -> None:
 
 
 def stadtteile_begrenzen(tab: pd.DataFrame, schluessel: pd.Series, spalte: str = "stadtteil",
-                         stadt: str = "Gesamtstadt") -> tuple[pd.DataFrame, int]:
+                         stadt: str = "Gesamtstadt", n: int | None = None) -> tuple[pd.DataFrame, int]:
     """``tab`` restricted to the districts with the highest and lowest ``schluessel`` (index: district).
 
     For charts with one row (or bar group) per district that cannot switch to
@@ -307,16 +307,16 @@ def stadtteile_begrenzen(tab: pd.DataFrame, schluessel: pd.Series, spalte: str =
     if len(namen) <= r.balken_bis:
         return tab, 0
     k = pd.Series(schluessel, dtype=float).reindex(namen).dropna().sort_values(ascending=False, kind="stable")
-    n = r.auswahl_abbildung
+    n = n or r.auswahl_abbildung
     behalten = set(k.index[:n]) | set(k.index[-n:]) if len(k) > 2 * n else set(k.index)
     return tab[tab[spalte].isin(behalten) | (tab[spalte] == stadt)], len(namen) - len(behalten)
 
 
-def auswahl_hinweis(fig, rest: int, was: str) -> None:
+def auswahl_hinweis(fig, rest: int, was: str, n: int | None = None) -> None:
     """Under the figure: which districts a shortened chart shows (``was``: by which value)."""
     if not rest:
         return
-    n = darstellung.zahlwort(darstellung.regeln().auswahl_abbildung)
+    n = darstellung.zahlwort(n or darstellung.regeln().auswahl_abbildung)
     # below the canvas: the notebook saves with bbox_inches="tight", so the note is kept
     text = (f"Gezeigt: die {n} Stadtteile mit den höchsten und die {n} mit den niedrigsten Werten {was}; "
             f"{fmt.zahl(rest)} weitere Stadtteile in der Tabelle und in den Downloads.")

@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik, statistik, tabellen, texte
 from helpers.tabellen import STADT
@@ -191,7 +192,7 @@ def punktdiagramm(bet: pd.DataFrame, letzte: pd.DataFrame, reihenfolge: Sequence
     namen = [n for n in namen if n in set(kurz["stadtteil"])]
     bet = bet[bet["stadtteil"].isin(namen) | (bet["stadtteil"] == STADT)]
     y = {n: i for i, n in enumerate(namen)}
-    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(namen) + 1.9))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(namen), 0.36, 1.9)))
     griffe = []
     # a light line per district from its lowest to its highest turnout: the spread between elections
     pub = bet[~bet["gesperrt"] & bet["wert"].notna()]
