@@ -119,3 +119,13 @@ def test_run_build_measures_time_cpu_and_memory_of_the_fixture_book(tmp_path):
     assert [r["notebook"] for r in rows] == ["beispiel.ipynb"] and rows[0]["wand"] > 0
     with pytest.raises(RuntimeError, match="Build fehlgeschlagen"):
         bench.run_build(tmp_path, tmp_path / "nichts", env, name="x")  # no _quarto.yml there
+
+
+def test_report_judges_the_150_district_build():
+    a = bench.Lauf("a", "Kaltstart", 100.0, 2e9, 4e8, 1.0, stadtteile=11)
+    f = bench.Lauf("f", "150 Stadtteile", 150.0, 1.5 * 1024 ** 3, 8e8, 1.0, stadtteile=150)
+    text = bench.report([a, f], [], [], "Testrechner.")
+    assert "| f) 150 Stadtteile | 150,0 s | 150,0 % | < 200 % ✓ |" in text
+    assert "1,50-Fache der Zeit (Ziel < 2: ✓)" in text and "b = 0,16" in text and "(Ziel < 2 GB: ✓)" in text
+    f.speicher_summe = 3 * 1024 ** 3
+    assert "(Ziel < 2 GB: ✗)" in bench.report([a, f], [], [], "Testrechner.")

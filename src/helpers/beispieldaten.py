@@ -6,6 +6,7 @@ Aufruf::
     python -m helpers.beispieldaten --ziel DIR --seed 7
     python -m helpers.beispieldaten --stadt Beispielstadt --stadtteile 4 --von 2015 --bis 2020 \\
         --ziel tests/daten/zweitstadt
+    python -m helpers.beispieldaten --stadt Großstadt --stadtteile 150 --ziel /tmp/grossstadt  # 2 … 200
     python -m helpers.beispieldaten --kalibrierung        # Kalibrierungstabelle (Markdown)
 
 Alle Werte sind SYNTHETISCH. Sie sind an öffentlich belegte Eckwerte zu Dorsten
@@ -45,6 +46,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import math
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -360,6 +362,31 @@ KACHELN_DORSTEN = {"Altendorf-Ulfkotte": (4, 2), "Altstadt": (3, 1), "Deuten": (
 # Namen für synthetische Städte (--stadt …)
 NAMEN_ANDERE_STADT = ["Nordstadt", "Mitte", "Südfeld", "Westend", "Ostheide", "Bergdorf", "Lindenau",
                       "Am Hafen", "Kirchheide", "Mühlenbach", "Sandberg", "Waldesruh"]
+# Beyond the twelve names above, names are composed (erfunden, like the city): "Oberbruch", "Neukamp" …
+NAMEN_VORSILBEN = ["Nord", "Süd", "Ost", "West", "Ober", "Nieder", "Alt", "Neu", "Hohen", "Grün", "Stein",
+                   "Linden", "Eichen", "Birken", "Mühlen", "Kirch", "Sand", "Rosen"]
+NAMEN_STAEMME = ["feld", "heide", "dorf", "hausen", "berg", "bruch", "kamp", "busch", "au", "hof", "wald",
+                 "bach", "brink", "horst", "winkel", "tal"]
+STADTTEILE_MAX = 200
+
+
+def stadtteil_namen(n: int) -> list[str]:
+    """``n`` distinct invented district names; the first twelve are :data:`NAMEN_ANDERE_STADT`."""
+    if not 2 <= n <= STADTTEILE_MAX:
+        raise ValueError(f"--stadtteile muss zwischen 2 und {STADTTEILE_MAX} liegen (angegeben: {n}).")
+    namen = list(NAMEN_ANDERE_STADT[:n])
+    if n > len(namen):
+        # fixed order (no seed): the same N gives the same names, N+1 adds one name at the end
+        kombis = [v + s for s in NAMEN_STAEMME for v in NAMEN_VORSILBEN]
+        kombis = [kombis[(i * 97) % len(kombis)] for i in range(len(kombis))]  # 97 is coprime to 288
+        vorhanden = set(namen)
+        namen += [k for k in kombis if k not in vorhanden][: n - len(namen)]
+    return namen
+
+
+def kachel_lage(i: int, n: int) -> tuple[int, int]:
+    """Row and column of district ``i`` of ``n`` on a near-square tile grid (three columns at least)."""
+    return divmod(i, max(3, math.ceil(math.sqrt(n))))
 
 # =====================================================================================
 # 3. MODELLE – wie ein Merkmal auf die Stadtteile verteilt wird
@@ -991,11 +1018,9 @@ def erzeugen(seed: int = STANDARD_SEED, stadt: str = "Dorsten", stadtteile: int 
         bev, basis = bevoelkerung_dorsten(jahre)
         e = Generator(PROFILE_DORSTEN, jahre, seed, bev, basis).erzeugen()
     else:
-        n = stadtteile or 4
-        if not 2 <= n <= len(NAMEN_ANDERE_STADT):
-            raise ValueError(f"--stadtteile muss zwischen 2 und {len(NAMEN_ANDERE_STADT)} liegen.")
+        namen = stadtteil_namen(stadtteile or 4)
         referenz = erzeugen(seed, "Dorsten", None, *JAHRE)
-        profile, bev, basis = andere_stadt(NAMEN_ANDERE_STADT[:n], jahre, seed)
+        profile, bev, basis = andere_stadt(namen, jahre, seed)
         e = Generator(profile, jahre, seed, bev, basis, referenz=referenz).erzeugen()
     e.stadt = stadt
     return e
@@ -1046,7 +1071,7 @@ def stadtteile_csv(e: Ergebnis) -> bytes:
     """``stadtteile.csv`` for the generated districts (Dorsten: the tile map of data/stadtteile.csv)."""
     zeilen = [["schluessel", "name", "kachel_zeile", "kachel_spalte"]]
     for i, name in enumerate(e.stadtteile):
-        zeile, spalte = KACHELN_DORSTEN[name] if e.stadt == "Dorsten" else divmod(i, 3)
+        zeile, spalte = KACHELN_DORSTEN[name] if e.stadt == "Dorsten" else kachel_lage(i, len(e.stadtteile))
         zeilen.append([f"{i + 1:02d}", name, zeile, spalte])
     return _csv(zeilen)
 
@@ -1128,7 +1153,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ziel", type=Path, default=None, help="Datenordner (Standard: <repo>/data)")
     p.add_argument("--seed", type=int, default=STANDARD_SEED, help=f"Zufallssaat (Standard: {STANDARD_SEED})")
     p.add_argument("--stadt", default="Dorsten", help="Name der Stadt; jede andere als Dorsten ist erfunden")
-    p.add_argument("--stadtteile", type=int, default=None, help="Zahl der Stadtteile (nur mit --stadt)")
+    p.add_argument("--stadtteile", type=int, default=None, help=f"Zahl der Stadtteile, 2 bis {STADTTEILE_MAX} (nur mit --stadt; Standard 4)")
     p.add_argument("--von", type=int, default=JAHRE[0])
     p.add_argument("--bis", type=int, default=JAHRE[1])
     p.add_argument("--berichtsjahr", type=int, default=None, help="für ein neu angelegtes bericht.yml")

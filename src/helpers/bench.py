@@ -4,7 +4,10 @@ Build (on a temporary copy of the repository, so the real chapters and data stay
 the copy imports its own ``src/helpers`` through ``PYTHONPATH``):
 
 a) cold build (``--fresh``), b) rebuild with nothing changed, c) rebuild after a sentence
-was appended to a chapter, d) rebuild after one value in ``data/bestand/wohnen.csv`` changed.
+was appended to a chapter, d) rebuild after one value in ``data/bestand/wohnen.csv`` changed,
+f) cold build for a synthetic city with 150 districts × 10 years (``helpers.beispieldaten``;
+issue 13: less than twice the time of a), peak memory under 2 GB), and the exponent of
+build time ~ districts^b between a) and f).
 Each as wall time, share of the cold build and peak memory: the sum over the build process
 and its kernels (sampled with psutil, which ipykernel already installs) and the largest
 single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of a wrapper process).
@@ -37,7 +40,10 @@ from datetime import datetime
 from pathlib import Path
 
 IGNORED = {".venv", ".cache", ".pytest_cache", ".quarto", "__pycache__", ".ipynb_checkpoints"}
-TARGETS = {"b": 0.10, "c": 0.20}  # issue 7: nothing changed < 10 %, prose-only edit < 20 % of the cold build
+TARGETS = {"b": 0.10, "c": 0.20,  # issue 7: nothing changed < 10 %, prose-only edit < 20 % of the cold build
+           "f": 2.00}  # issue 13: 150 districts < 2 × the cold build of the demo city
+SCALE_DISTRICTS = 150
+SCALE_MEMORY = 2 * 1024 ** 3  # issue 13: peak memory (all processes) of the 150-district build
 SIZES = (50, 100, 200, 500, 1000)
 YEARS = 20
 LINEAR_LIMIT = 1.15  # exponent up to which growth counts as linear (measurement noise on a shared machine)
@@ -88,6 +94,7 @@ class Lauf:
     cpu: float | None = None  # CPU seconds of the build and its kernels (less sensitive to other load)
     protokoll: str = ""
     wiederholungen: list[float] = field(default_factory=list)
+    stadtteile: int | None = None  # districts of the data folder (f: the synthetic city)
 
 
 class TreeMemory:
@@ -230,6 +237,7 @@ def bench_build(root: Path, repeats: int = 3, keep: Path | None = None) -> tuple
         say("a) Kaltstart (--fresh) …")
         cold = run_build(repo, tmp / "a", env, "--fresh", name="a", beschreibung="Kaltstart (--fresh, leerer Cache)")
         save_log(keep, "a", cold)
+        cold.stadtteile = len((repo / "data" / "stadtteile.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
         timings = notebook_timings(repo, cold.protokoll)
         runs = [cold]
 
@@ -254,6 +262,26 @@ def bench_build(root: Path, repeats: int = 3, keep: Path | None = None) -> tuple
                               beschreibung=f"Neubau nach Änderung eines Werts in data/bestand/wohnen.csv ({merkmal})"))
         save_log(keep, "d", runs[-1])
         return runs, timings
+
+
+def bench_scale(root: Path, districts: int = SCALE_DISTRICTS, keep: Path | None = None) -> Lauf:
+    """f) cold build of a copy of ``root`` for a synthetic city with ``districts`` districts × 10 years."""
+    from helpers import beispieldaten
+
+    with tempfile.TemporaryDirectory(prefix="sozialbericht-scale-") as tmp:
+        tmp = Path(tmp)
+        repo = copy_repo(root, tmp / "repo")
+        folder = tmp / "stadt"
+        beispieldaten.schreiben(beispieldaten.erzeugen(stadt="Großstadt", stadtteile=districts), folder)
+        env = bench_env(repo)
+        env["SOZIALBERICHT_DATEN"] = str(folder)
+        say(f"f) Kaltstart mit {districts} Stadtteilen …")
+        run = run_build(repo, tmp / "f", env, "--fresh", name="f",
+                        beschreibung=f"Kaltstart (--fresh) für eine synthetische Stadt mit {districts} Stadtteilen "
+                                     "× 10 Jahren")
+        run.stadtteile = districts
+        save_log(keep, "f", run)
+        return run
 
 
 def save_log(folder: Path | None, name: str, run: Lauf) -> None:
@@ -466,6 +494,15 @@ def report(runs: list[Lauf], timings: list[dict], pipeline: list[dict], machine:
             lines.append(f"| {run.name}) {run.beschreibung} | {timing} | {de(share * 100, 1)} % | {goal_text} | "
                          f"{cpu} | {cpu_share} | {megabyte(run.speicher_summe)} | {megabyte(run.speicher_prozess)} | "
                          f"{de(run.last, 1)} |")
+        scale = next((r for r in runs if r.name == "f"), None)
+        if scale is not None and scale.stadtteile:
+            demo = runs[0].stadtteile or DEMO_DISTRICTS
+            b = math.log(scale.sekunden / cold) / math.log(scale.stadtteile / demo)
+            memory_ok = scale.speicher_summe is not None and scale.speicher_summe < SCALE_MEMORY
+            lines += ["", f"Skalierung: {scale.stadtteile} statt {demo} Stadtteile brauchen das "
+                      f"{de(scale.sekunden / cold, 2)}-Fache der Zeit (Ziel < 2: {'✓' if scale.sekunden < 2 * cold else '✗'}); "
+                      f"Zeit ~ Stadtteile^b mit b = {de(b, 2)}. Speicher (Summe) {megabyte(scale.speicher_summe)} "
+                      f"(Ziel < 2 GB: {'✓' if memory_ok else '✗'})."]
         lines.append("")
     if timings:
         lines += ["## Notebooks auf den Demodaten (Kaltstart)", "",
@@ -494,6 +531,9 @@ def report(runs: list[Lauf], timings: list[dict], pipeline: list[dict], machine:
     return "\n".join(lines)
 
 
+DEMO_DISTRICTS = 11  # the Dorsten demo data of a)
+
+
 def machine_line() -> str:
     import platform
 
@@ -509,6 +549,8 @@ def say(text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--nur", choices=["build", "pipeline"], help="nur diesen Teil messen")
+    parser.add_argument("--stadtteile", type=int, default=SCALE_DISTRICTS,
+                        help="Stadtteile der synthetischen Stadt für f) (0 = f) auslassen; Standard: %(default)s)")
     parser.add_argument("--wiederholungen", type=int, default=3, help="Läufe für b) und c) (Median)")
     parser.add_argument("--groessen", default=",".join(map(str, SIZES)),
                         help="Zahl der Stadtteile für die Datenpipeline (Standard: %(default)s)")
@@ -523,6 +565,8 @@ def main(argv: list[str] | None = None) -> int:
     runs, timings, pipeline = [], [], []
     if args.nur in (None, "build"):
         runs, timings = bench_build(root, repeats=max(1, args.wiederholungen), keep=out)
+        if args.stadtteile:
+            runs.append(bench_scale(root, args.stadtteile, keep=out))
         say(f"Protokolle der Läufe: {out / 'bench'}/")
     if args.nur in (None, "pipeline"):
         data = Path(os.environ.get("SOZIALBERICHT_DATEN") or root / "data")

@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 from matplotlib.patches import Patch
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
 from helpers.sozialindex import RegelFehler
@@ -138,10 +139,11 @@ def hantel_stadtteile(a: pd.DataFrame, b: pd.DataFrame, name_a: str, name_b: str
     """
     t = a[["stadtteil", "wert", "gesperrt"]].merge(b[["stadtteil", "wert", "gesperrt"]], on="stadtteil",
                                                       suffixes=("_a", "_b"))
+    t, rest = grafik.stadtteile_begrenzen(t, t.set_index("stadtteil")["wert_b"].where(~t.set_index("stadtteil")["gesperrt_b"]))
     t = t.sort_values("wert_b", ascending=True, na_position="first").reset_index(drop=True)
     stadt_a, stadt_b = float(a["stadt"].iloc[0]), float(b["stadt"].iloc[0])
     zeilen = [*t["stadtteil"], STADT]
-    fig, ax = plt.subplots(figsize=(7.0, 0.32 * len(zeilen) + 1.5))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(zeilen), 0.32, 1.5)))
     farbe_a, farbe_b = grafik.PALETTE[4], grafik.PALETTE[5]
     for y, r in t.iterrows():
         wa = np.nan if r["gesperrt_a"] else r["wert_a"]
@@ -170,6 +172,7 @@ def hantel_stadtteile(a: pd.DataFrame, b: pd.DataFrame, name_a: str, name_b: str
     if titel:
         ax.set_title(titel)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, f"für „{name_b}“")
     return fig
 
 
@@ -336,17 +339,20 @@ def balken_versorgung(tab: pd.DataFrame, einheit: str, titel: str, regel: Mappin
     stadt = float(tab.loc[tab["stadtteil"] == STADT, "wert"].iloc[0])
     unter = st.loc[st["differenz"] < 0, "stadtteil"].tolist() if regel else []
     fig = grafik.balken_stadtteile(st, stadtwert=stadt, einheit=einheit, titel=titel, hervorheben=unter)
-    ax = fig.axes[0]
+    ax = fig.axes[-1]  # the value axis (many districts: the lower of two panels)
     if regel:
         rw = float(regel["wert"])
+        for weitere in fig.axes[:-1]:
+            weitere.axvline(rw, color=FARBE_RICHTWERT, linestyle=":", linewidth=1.6, zorder=3)
         linie = richtwert_linie(ax, rw)
         linie.set_label(f"Richtwert: {regel['bezeichnung']}")
         ax.set_xlim(0, max(ax.get_xlim()[1], rw * 1.15))
         griffe = [linie, Patch(color=grafik.FARBE_AUFFAELLIG, label="unter dem Richtwert"),
                   Patch(color=grafik.FARBE_BALKEN, label="Richtwert erreicht")]
-        ax.legend(handles=griffe, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8.5,
-                  handlelength=1.8, columnspacing=1.2)
-    fig.tight_layout()
+        ax.legend(handles=griffe, loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(fig.axes) == 1 else -0.1),
+                  ncol=3, fontsize=8.5, handlelength=1.8, columnspacing=1.2)
+    if len(fig.axes) == 1:
+        fig.tight_layout()
     return fig
 
 
@@ -392,6 +398,10 @@ def heatmap_befunde(matrix: pd.DataFrame, kurztitel: Mapping[str, str], einheit:
     Suppressed cells are hatched grey with "•", uncertain shares carry "°".
     """
     ids = list(dict.fromkeys(matrix["indikator"]))
+    # many districts: those with the largest mean deviation, in their order (regeln/darstellung.yml)
+    abweichung = matrix[~matrix["gesperrt"].astype(bool)].assign(a=lambda d: d["relativ"].abs()) \
+        .groupby("stadtteil")["a"].mean()
+    matrix, rest = grafik.stadtteile_begrenzen(matrix, abweichung)
     zeilen = list(dict.fromkeys(matrix["stadtteil"]))
     werte = matrix.pivot(index="stadtteil", columns="indikator", values="wert").reindex(index=zeilen, columns=ids)
     rel = matrix.pivot(index="stadtteil", columns="indikator", values="relativ").reindex(index=zeilen, columns=ids)
@@ -400,7 +410,7 @@ def heatmap_befunde(matrix: pd.DataFrame, kurztitel: Mapping[str, str], einheit:
     grenze = np.nanmax(np.abs(rel.drop(index=STADT, errors="ignore").to_numpy(dtype=float)), initial=0)
     grenze = max(grenze, 1.0)
     norm = mcolors.TwoSlopeNorm(vmin=-grenze, vcenter=0, vmax=grenze)
-    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(zeilen) + 1.9))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(zeilen), 0.36, 1.9)))
     stellen = fmt.stellen_fuer(einheit)
     for yi, s in enumerate(zeilen):
         for xi, i in enumerate(ids):
@@ -439,6 +449,7 @@ def heatmap_befunde(matrix: pd.DataFrame, kurztitel: Mapping[str, str], einheit:
     cb.ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, p: fmt.vorzeichen(x, 0) + " %"))
     cb.outline.set_visible(False)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, "bei der mittleren Abweichung von der Gesamtstadt")
     return fig
 
 
@@ -596,9 +607,11 @@ def balken_uebergaenge(anteile: pd.DataFrame, cfg: Mapping, titel: str | None = 
     """
     farben = _farben(cfg)
     hervor = [s["name"] for s in cfg["schulformen"] if s.get("hervorheben")]
+    schluessel = anteile[anteile["schulform"].isin(hervor[:1]) & ~anteile["gesperrt"]].set_index("stadtteil")["anteil"]
+    anteile, weggelassen = grafik.stadtteile_begrenzen(anteile, schluessel)
     namen = list(dict.fromkeys(anteile["stadtteil"]))
     y = {n: i + (0.6 if n == STADT else 0) for i, n in enumerate(namen)}
-    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(namen) + 1.9))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(namen), 0.36, 1.9)))
     for st in namen:
         d = anteile[anteile["stadtteil"] == st]
         links = 0.0
@@ -643,6 +656,7 @@ def balken_uebergaenge(anteile: pd.DataFrame, cfg: Mapping, titel: str | None = 
     if titel:
         ax.set_title(titel, pad=10 + 14 * int(np.ceil(len(griffe) / 3)))
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, weggelassen, f"beim Anteil „{hervor[0]}“" if hervor else "")
     return fig
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
 from helpers.tabellen import STADT, reihe
@@ -299,11 +300,15 @@ def altersanteile_abbildung(anteile: pd.DataFrame, gruppen: pd.DataFrame, jahr: 
     """
     stadt = anteile[anteile["stadtteil"] == STADT]
     teile = anteile[anteile["stadtteil"] != STADT]
+    erste = gruppen["indikator"].iloc[0] if len(gruppen) else None  # many districts: by the youngest group
+    teile, rest = grafik.stadtteile_begrenzen(
+        teile, teile.set_index("stadtteil")[erste].where(~teile.set_index("stadtteil")["gesperrt"]) if erste else
+        pd.Series(dtype=float))
     zeilen = pd.concat([stadt, teile], ignore_index=True)
     n = len(zeilen)
     # the city on top with a gap below it
     y = np.array([0.0] + [1.0 + 0.35 + i for i in range(n - 1)]) if len(stadt) else np.arange(n, dtype=float)
-    fig, ax = plt.subplots(figsize=(7.0, 0.34 * n + 1.9))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(n, 0.34, 1.9)))
     farben = _gruppen_farben(gruppen)
     links = np.zeros(n)
     for farbe, (_, g) in zip(farben, gruppen.iterrows()):
@@ -335,6 +340,7 @@ def altersanteile_abbildung(anteile: pd.DataFrame, gruppen: pd.DataFrame, jahr: 
     if jahr is not None:
         ax.set_title(f"Altersgruppen am {fmt.stichtag(jahr)}", pad=34 if len(gruppen) > 4 else 20)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, f"beim Anteil „{gruppen['titel'].iloc[0]}“" if len(gruppen) else "")
     return fig
 
 
@@ -546,6 +552,8 @@ def salden_abbildung(tab: pd.DataFrame, jahr: int | None = None):
     """
     teile = tab[tab["stadtteil"] != STADT]
     stadt = tab[tab["stadtteil"] == STADT]
+    t_ = teile.set_index("stadtteil")
+    teile, rest = grafik.stadtteile_begrenzen(teile, t_["natuerlich_je_1000"] + t_["wanderung_je_1000"])
     sw = lambda c: float(stadt[c].iloc[0]) if len(stadt) else np.nan  # noqa: E731
     # one scale for both panels, so that natural and migration balance compare by length
     sichtbar = np.concatenate([
@@ -555,7 +563,7 @@ def salden_abbildung(tab: pd.DataFrame, jahr: int | None = None):
     ])
     grenze = np.nanmax(np.abs(sichtbar)) if np.isfinite(sichtbar).any() else 1.0
     grenze = grenze if grenze > 0 else 1.0
-    hoehe = 0.34 * len(teile) + 1.5
+    hoehe = darstellung.hoehe(len(teile), 0.34, 1.5)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, hoehe), sharey=True, gridspec_kw={"wspace": 0.12})
     _divergierend(ax1, teile["stadtteil"].tolist(), teile["natuerlich_je_1000"], teile["natuerlich_gesperrt"],
                   sw("natuerlich_je_1000"), "Natürlicher Saldo", grenze)
@@ -568,6 +576,7 @@ def salden_abbildung(tab: pd.DataFrame, jahr: int | None = None):
         ax1.set_title(f"Natürlicher Saldo {jahr}", pad=16)
         ax2.set_title(f"Wanderungssaldo {jahr}", pad=16)
     fig.subplots_adjust(left=0.2, right=0.98, top=1 - 0.55 / hoehe, bottom=0.6 / hoehe)
+    grafik.auswahl_hinweis(fig, rest, "beim Saldo aus natürlicher Bevölkerungsbewegung und Wanderung")
     return fig
 
 
@@ -682,8 +691,10 @@ def quotienten_abbildung(tab: pd.DataFrame):
     each with the city value as the dashed reference line."""
     teile = tab[tab["stadtteil"] != STADT]
     stadt = tab[tab["stadtteil"] == STADT]
+    t_ = teile.set_index("stadtteil")
+    teile, rest = grafik.stadtteile_begrenzen(teile, (t_["jung"] + t_["alt"]).where(~t_["gesperrt"]))
     n = len(teile)
-    fig, axes = plt.subplots(1, 2, figsize=(7.0, 0.34 * n + 1.6), sharey=True, gridspec_kw={"wspace": 0.1})
+    fig, axes = plt.subplots(1, 2, figsize=(7.0, darstellung.hoehe(n, 0.34, 1.6)), sharey=True, gridspec_kw={"wspace": 0.1})
     y = np.arange(n)
     grenze = np.nanmax(teile[["jung", "alt"]].to_numpy(dtype=float)) if n else 1.0
     for ax, spalte, titel, farbe in ((axes[0], "jung", "Jugendquotient", grafik.PALETTE[0]),
@@ -704,6 +715,7 @@ def quotienten_abbildung(tab: pd.DataFrame):
     axes[0].set_yticks(y, teile["stadtteil"])
     axes[1].tick_params(axis="y", length=0)
     fig.subplots_adjust(left=0.2, right=0.98, top=0.86, bottom=0.14)
+    grafik.auswahl_hinweis(fig, rest, "beim Gesamtquotienten")
     return fig
 
 

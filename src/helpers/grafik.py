@@ -4,10 +4,16 @@
 - German tick labels (decimal comma, thousands point).
 - The city value is always drawn the same way (:func:`stadt_linie`).
 - Districts keep the order of ``stadtteile.csv`` unless a chart is sorted by value.
+- Charts adapt to the number of districts by the rules of :mod:`helpers.darstellung`
+  (``regeln/darstellung.yml``): no figure is taller than a page, and above a threshold a
+  chart shows the distribution of all districts and labels only the extremes.
+- seaborn draws the statistical graphics (heatmaps, scatter plots, distributions, small
+  multiples) on the same matplotlib rc: :func:`stil` is the only place a look is set.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -16,6 +22,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from helpers import darstellung
 from helpers import format as fmt
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -53,7 +60,12 @@ RC = {
 
 
 def stil() -> None:
-    """Apply the book's matplotlib style (called by :func:`helpers.setup`)."""
+    """Apply the book's style (called by :func:`helpers.setup`).
+
+    seaborn reads matplotlib's rc, so setting :data:`RC` once gives seaborn charts the same
+    look; :func:`seaborn.set_theme` is not called, because its themes would replace fonts,
+    sizes and grid of the book style. The palette is the same Okabe–Ito cycle.
+    """
     mpl.rcParams.update(RC)
 
 
@@ -109,15 +121,21 @@ def balken_stadtteile(
     titel: str | None = None,
     hervorheben: Sequence[str] = (),
     stadt_text: str = "Gesamtstadt",
+    intervall: tuple[str, str] | None = None,
 ):
     """Horizontal bars per district, sorted by value, with the city line.
 
     ``tab`` has columns ``stadtteil``, ``wert``, ``gesperrt``, ``unsicher``
     (as from :func:`helpers.tabellen.vergleich`). Suppressed districts appear
-    with "•" instead of a bar; uncertain rates are drawn hatched.
+    with "•" instead of a bar; uncertain rates are drawn hatched. ``intervall`` names
+    two columns of ``tab`` (lower, upper bound) drawn as error bars.
+    Above ``balken_bis`` districts (``regeln/darstellung.yml``) the chart becomes
+    :func:`punkte_auswahl`.
     """
+    if len(tab) > darstellung.regeln().balken_bis:
+        return punkte_auswahl(tab, stadtwert, einheit, titel, stadt_text, intervall)
     daten = tab.sort_values("wert", ascending=True, na_position="first")
-    fig, ax = plt.subplots(figsize=(7.0, 0.32 * len(daten) + 1.2))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(daten), 0.32, 1.2)))
     y = np.arange(len(daten))
     farben = [FARBE_AUFFAELLIG if s in hervorheben else FARBE_BALKEN for s in daten["stadtteil"]]
     werte = daten["wert"].fillna(0).to_numpy()
@@ -126,15 +144,12 @@ def balken_stadtteile(
         if unsicher:
             bar.set_hatch("////")
             bar.set_alpha(0.55)
+    if intervall is not None:
+        _fehlerbalken(ax, daten, y, intervall)
     stellen = fmt.stellen_fuer(einheit)
     for yi, (_, row) in zip(y, daten.iterrows()):
-        if row["gesperrt"]:
-            label = f"{fmt.GESPERRT} gesperrt"
-        elif pd.isna(row["wert"]):
-            label = fmt.FEHLT
-        else:
-            label = fmt.zahl(row["wert"], stellen) + (fmt.UNSICHER if row["unsicher"] else "")
-        ax.annotate(label, xy=(max(row["wert"], 0) if pd.notna(row["wert"]) else 0, yi),
+        ax.annotate(_wert_text(row, stellen),
+                    xy=(max(row["wert"], 0) if pd.notna(row["wert"]) else 0, yi),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8.5,
                     color=FARBE_TEXT, zorder=5,
                     # white box: the dashed city line must not cross the value label
@@ -150,6 +165,163 @@ def balken_stadtteile(
         ax.set_title(titel)
     fig.tight_layout()
     return fig
+
+
+def _wert_text(row, stellen: int) -> str:
+    if row["gesperrt"]:
+        return f"{fmt.GESPERRT} gesperrt"
+    if pd.isna(row["wert"]):
+        return fmt.FEHLT
+    return fmt.zahl(row["wert"], stellen) + (fmt.UNSICHER if row.get("unsicher", False) else "")
+
+
+def _fehlerbalken(ax, daten: pd.DataFrame, y, intervall: tuple[str, str]) -> None:
+    unten, oben = (daten[c].to_numpy(dtype=float) for c in intervall)
+    mitte = daten["wert"].to_numpy(dtype=float)
+    ok = ~(np.isnan(unten) | np.isnan(oben) | np.isnan(mitte))
+    ax.errorbar(mitte[ok], np.asarray(y)[ok], xerr=[mitte[ok] - unten[ok], oben[ok] - mitte[ok]], fmt="none",
+                ecolor=FARBE_STADT, elinewidth=0.9, capsize=2, zorder=4)
+
+
+def punkte_auswahl(
+    tab: pd.DataFrame,
+    stadtwert: float,
+    einheit: str = "",
+    titel: str | None = None,
+    stadt_text: str = "Gesamtstadt",
+    intervall: tuple[str, str] | None = None,
+    n: int | None = None,
+):
+    """The district comparison for many districts: the distribution and the extremes.
+
+    Top: every published district value as a point (seaborn strip plot) with the city
+    line, so the spread of all districts stays visible. Below: the ``n`` districts with the
+    highest and the ``n`` with the lowest values as a labelled dot plot (``n`` from
+    ``auswahl_abbildung`` in ``regeln/darstellung.yml``). The full list is in the table.
+    """
+    import seaborn as sns
+
+    n = n or darstellung.regeln().auswahl_abbildung
+    offen = ~tab["gesperrt"].astype(bool) & tab["wert"].notna()
+    wahl, rest = darstellung.auswahl(tab, "wert", n, offen)
+    zeilen = len(wahl) + (1 if rest else 0)
+    hoehe = darstellung.hoehe(zeilen, 0.25, 2.6)
+    fig, (oben, unten) = plt.subplots(2, 1, figsize=(7.0, hoehe), sharex=True,
+                                      gridspec_kw={"height_ratios": [1.1, hoehe - 2.2], "hspace": 0.08})
+    alle = tab.loc[offen, "wert"].astype(float)
+    zustand = np.random.get_state()  # seaborn jitters with numpy's global generator: same chart every run
+    np.random.seed(20181231)
+    try:
+        sns.stripplot(x=alle.to_numpy(), ax=oben, orient="h", color=FARBE_GRAU, size=3.2, jitter=0.3,
+                      alpha=0.85, zorder=2)
+    finally:
+        np.random.set_state(zustand)
+    gewaehlt = set(wahl["stadtteil"])
+    extrem = tab.loc[offen & tab["stadtteil"].isin(gewaehlt), "wert"].astype(float)
+    oben.scatter(extrem, np.zeros(len(extrem)), s=14, color=FARBE_AUFFAELLIG, zorder=3)
+    oben.set_yticks([0], [f"alle {fmt.zahl(int(offen.sum()))} Stadtteile"])
+    oben.set_ylim(0.5, -0.5)
+    gesperrt = int(tab["gesperrt"].astype(bool).sum())
+    if gesperrt:
+        oben.annotate(f"{fmt.GESPERRT} {fmt.zahl(gesperrt)} gesperrt", xy=(1.0, 0.02), xycoords="axes fraction",
+                      ha="right", va="bottom", fontsize=7.5, color=FARBE_TEXT)
+    stadt_linie(oben, stadtwert, stadt_text)
+    if titel:
+        oben.set_title(titel, pad=14)
+    # the extremes: highest on top, a gap row between the two groups
+    y = np.arange(len(wahl), dtype=float)
+    if rest:
+        y[n:] += 1
+    farben = [FARBE_AUFFAELLIG if d > 0 else FARBE_BALKEN for d in (wahl["wert"] - stadtwert)]
+    unten.hlines(y, stadtwert, wahl["wert"], color=farben, linewidth=1.2, zorder=2)
+    # uncertain rates (small denominator) as hollow points
+    fuellung = ["white" if u else f for u, f in zip(wahl["unsicher"].fillna(False), farben)]
+    unten.scatter(wahl["wert"], y, facecolors=fuellung, edgecolors=farben, s=30, linewidths=1.2, zorder=3)
+    if intervall is not None:
+        _fehlerbalken(unten, wahl, y, intervall)
+    stellen = fmt.stellen_fuer(einheit)
+    for yi, (_, row) in zip(y, wahl.iterrows()):
+        rechts = row["wert"] >= stadtwert
+        unten.annotate(_wert_text(row, stellen), xy=(row["wert"], yi), xytext=(5 if rechts else -5, 0),
+                       textcoords="offset points", va="center", ha="left" if rechts else "right",
+                       fontsize=8, color=FARBE_TEXT, zorder=5,
+                       bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
+    unten.set_yticks(y, wahl["stadtteil"], fontsize=8)
+    if rest:
+        unten.annotate(f"… {fmt.zahl(rest)} weitere Stadtteile …", xy=(0.5, n), xycoords=("axes fraction", "data"),
+                       ha="center", va="center", fontsize=8, color=FARBE_TEXT, style="italic", zorder=6,
+                       bbox=dict(boxstyle="square,pad=0.2", facecolor="white", edgecolor="none"))
+    unten.set_ylim(y.max() + 0.7, -0.7)
+    unten.margins(x=0.14)
+    stadt_linie(unten, stadtwert, "")
+    deutsche_achse(unten, "x")
+    if einheit:
+        unten.set_xlabel(einheit)
+    unten.annotate(f"die {darstellung.zahlwort(n)} höchsten und niedrigsten Werte", xy=(0, 1), xycoords="axes fraction",
+                   xytext=(0, 3), textcoords="offset points", fontsize=8, color=FARBE_TEXT, va="bottom")
+    fig.subplots_adjust(left=0.24, right=0.97, top=1 - 0.45 / hoehe, bottom=0.55 / hoehe)
+    return fig
+
+
+def kuerzen(t: pd.DataFrame, spalte: str, absteigend: bool = True) -> tuple[pd.DataFrame, int]:
+    """Rows of a one-row-per-district chart: all up to ``balken_bis`` districts, else the
+    ``auswahl_abbildung`` highest and lowest by ``spalte`` (``regeln/darstellung.yml``).
+
+    Returns the rows (descending, or ascending with ``absteigend=False``) and how many
+    districts were left out (rows without a value included).
+    """
+    r = darstellung.regeln()
+    if len(t) <= r.balken_bis:
+        return t, 0
+    wahl, rest = darstellung.auswahl(t, spalte, r.auswahl_abbildung)
+    rest += int(t[spalte].isna().sum())
+    return (wahl if absteigend else wahl.iloc[::-1]), rest
+
+
+def positionen(n_zeilen: int, rest: int) -> np.ndarray:
+    """Row positions 0, 1, … with one free row after the first group when rows were left out."""
+    y = np.arange(n_zeilen, dtype=float)
+    if rest:
+        y[darstellung.regeln().auswahl_abbildung:] += 1
+    return y
+
+
+def luecke_markieren(ax, y: float, rest: int) -> None:
+    """The note "… N weitere Stadtteile …" in the free row ``y`` of a shortened chart."""
+    ax.annotate(f"… {fmt.zahl(rest)} weitere Stadtteile …", xy=(0.5, y), xycoords=("axes fraction", "data"),
+                ha="center", va="center", fontsize=8, style="italic", color=FARBE_TEXT, zorder=6,
+                bbox=dict(boxstyle="square,pad=0.2", facecolor="white", edgecolor="none"))
+
+
+def stadtteile_begrenzen(tab: pd.DataFrame, schluessel: pd.Series, spalte: str = "stadtteil",
+                         stadt: str = "Gesamtstadt", n: int | None = None) -> tuple[pd.DataFrame, int]:
+    """``tab`` restricted to the districts with the highest and lowest ``schluessel`` (index: district).
+
+    For charts with one row (or bar group) per district that cannot switch to
+    :func:`punkte_auswahl`: up to ``balken_bis`` districts nothing changes; above, the
+    ``auswahl_abbildung`` highest and lowest stay (rows of the city always stay). Returns the
+    rows and the number of districts left out; :func:`auswahl_hinweis` says so on the figure.
+    """
+    r = darstellung.regeln()
+    namen = [n for n in dict.fromkeys(tab[spalte]) if n != stadt]
+    if len(namen) <= r.balken_bis:
+        return tab, 0
+    k = pd.Series(schluessel, dtype=float).reindex(namen).dropna().sort_values(ascending=False, kind="stable")
+    n = n or r.auswahl_abbildung
+    behalten = set(k.index[:n]) | set(k.index[-n:]) if len(k) > 2 * n else set(k.index)
+    return tab[tab[spalte].isin(behalten) | (tab[spalte] == stadt)], len(namen) - len(behalten)
+
+
+def auswahl_hinweis(fig, rest: int, was: str, n: int | None = None) -> None:
+    """Under the figure: which districts a shortened chart shows (``was``: by which value)."""
+    if not rest:
+        return
+    n = darstellung.zahlwort(n or darstellung.regeln().auswahl_abbildung)
+    # below the canvas: the notebook saves with bbox_inches="tight", so the note is kept
+    text = (f"Gezeigt: die {n} Stadtteile mit den höchsten und die {n} mit den niedrigsten Werten {was}; "
+            f"{fmt.zahl(rest)} weitere Stadtteile in der Tabelle und in den Downloads.")
+    fig.text(0.01, -0.005, textwrap.fill(text, int(fig.get_figwidth() * 16)),
+             ha="left", va="top", fontsize=7.5, style="italic", color=FARBE_TEXT)
 
 
 def trend_linien(

@@ -24,6 +24,7 @@ import difflib
 import json
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from matplotlib import colors as mcolors
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
 
@@ -223,7 +225,7 @@ def _farbleiste(fig, ax, norm, einheit: str, stadtwert: float | None) -> None:
 
 
 def _texte_einpassen(fig, paare: list[tuple], breite_daten: float, start: float = 7.5,
-                     minimum: float = 5.0) -> None:
+                     minimum: float = 6.5) -> None:
     """Shrink the tile labels so that the widest fits into ``breite_daten`` (data units).
 
     ``paare``: (axes, texts). One draw measures all labels; text width scales with the
@@ -257,8 +259,13 @@ def kachelkarte_zeichnen(
     titel: str | None = None,
     stadtwert: float | None = None,
     norm: mcolors.Normalize | None = None,
+    schluessel: dict | None = None,
 ) -> list:
-    """Draw the tile map into ``ax``; returns the label texts (for fitting)."""
+    """Draw the tile map into ``ax``; returns the label texts (for fitting).
+
+    ``schluessel`` (district → key): label the tiles with the key only (many districts,
+    see :func:`kachelkarten`), else with name and value.
+    """
     t = _werte(werte, lage.lage["stadtteil"]).merge(lage.lage, on="stadtteil")
     norm = norm or normierung(t.loc[~t["gesperrt"], "wert"])
     kante = 0.94
@@ -270,7 +277,9 @@ def kachelkarte_zeichnen(
         ax.add_patch(Rectangle((x - kante / 2, y - kante / 2), kante, kante, facecolor=farbe,
                                edgecolor=FARBE_GESPERRT_RAND if leer else FARBE_RAND,
                                hatch="////" if z["gesperrt"] else None, linewidth=0.8))
-        texte.append(ax.text(x, y, f"{umbrechen(z['stadtteil'])}\n{wert_text(z, einheit)}",
+        inhalt = (str(schluessel.get(z["stadtteil"], "")) if schluessel is not None else
+                  f"{umbrechen(z['stadtteil'])}\n{wert_text(z, einheit)}")
+        texte.append(ax.text(x, y, inhalt,
                              ha="center", va="center", fontsize=7.5, linespacing=1.05,
                              color=TEXT_DUNKEL if leer else textfarbe(farbe),
                              fontweight="normal"))
@@ -340,6 +349,9 @@ def kachelkarten(panels: Sequence[dict], stadtteile: pd.DataFrame, spalten: int 
     lage = kacheln(stadtteile)
     if not panels:
         return _leer()
+    # many districts: the tiles carry the district key (Schlüssel, as in the profiles), not name and value
+    schluessel = (dict(zip(stadtteile["name"].astype(str), stadtteile["schluessel"].astype(str)))
+                  if len(lage.lage) > darstellung.regeln().karte_namen_bis and "schluessel" in stadtteile else None)
     spalten = max(1, min(spalten, len(panels)))
     reihen = math.ceil(len(panels) / spalten)
     # tile edge in inches: as wide as the panel allows, but the figure fits an A4 page
@@ -349,15 +361,18 @@ def kachelkarten(panels: Sequence[dict], stadtteile: pd.DataFrame, spalten: int 
     paare: list[tuple] = []  # (axes, label texts) for fitting the font size
     for ax, p in zip(axes, panels):
         texte = kachelkarte_zeichnen(ax, p["werte"], lage, p.get("einheit", ""), p.get("titel"),
-                                     p.get("stadtwert"))
+                                     p.get("stadtwert"), schluessel=schluessel)
         w = _werte(p["werte"], lage.lage["stadtteil"])
         gesperrt |= bool(w["gesperrt"].any())
         unsicher |= bool((w["unsicher"] & ~w["gesperrt"]).any())
         paare.append((ax, texte))
-    fig.text(0.0, 0.0, _hinweis(lage, gesperrt, unsicher), fontsize=7.5, color=grafik.FARBE_TEXT,
+    hinweis = _hinweis(lage, gesperrt, unsicher)
+    if schluessel is not None:
+        hinweis += " Die Zahl auf jeder Kachel ist der Schlüssel des Stadtteils (siehe Steckbriefe)."
+    fig.text(0.0, 0.0, textwrap.fill(hinweis, 120), fontsize=7.5, color=grafik.FARBE_TEXT,
              ha="left", va="bottom", style="italic")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _texte_einpassen(fig, paare, 0.88)
+    _texte_einpassen(fig, paare, 0.88, minimum=darstellung.regeln().schrift_min_pt)
     return fig
 
 
@@ -465,6 +480,8 @@ def choroplethe_zeichnen(
         t[~offen].plot(ax=ax, facecolor="none", edgecolor=FARBE_GESPERRT_RAND, hatch="////", linewidth=0.8)
     texte = []
     for (_, z), farbe, o in zip(t.iterrows(), farben, offen):
+        if len(t) > darstellung.regeln().karte_namen_bis:
+            break  # many small areas: the values are in the profiles' tables, labels would overlap
         p = z.geometry.representative_point()
         texte.append(ax.text(p.x, p.y, f"{umbrechen(z['stadtteil'])}\n{wert_text(z, einheit)}",
                              ha="center", va="center", fontsize=6.5, linespacing=1.05,

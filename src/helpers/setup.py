@@ -99,12 +99,17 @@ def _notebook_anzeige() -> None:
 
 
 def setup(ordner: str | Path | None = None) -> Kontext:
-    """Seed, plot style, German number display; load and validate the data folder."""
+    """Seed, plot style, layout rules (``regeln/darstellung.yml``), German number display; load and
+    validate the data folder."""
     from helpers.daten import laden
+
+    from helpers import darstellung
 
     random.seed(SEED)
     np.random.seed(SEED)
     grafik.stil()
+    regel = darstellung.datei(ordner)
+    darstellung.setzen(darstellung.lade(regel) if regel.is_file() else darstellung.Regeln())
     _notebook_anzeige()
     pd.set_option("display.float_format", lambda x: fmt.zahl(x, 2))
     pd.set_option("display.max_columns", 30)

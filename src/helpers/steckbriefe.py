@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
 from helpers.tabellen import STADT
@@ -282,9 +284,14 @@ def trend_raster(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str
     Uncertain values (small denominator) are drawn as hollow markers, suppressed
     values leave gaps. The legend sits in the first free panel or under the grid.
     """
+    import seaborn as sns
+
     v = verhaeltnisse(ind, ids, bis)
     kat = katalog_ind.set_index("id")
     namen = list(reihenfolge)
+    weggelassen = 0
+    if len(namen) > darstellung.regeln().felder_max:
+        namen, weggelassen = trend_auswahl(v, namen, darstellung.regeln().felder_max)
     reihen = math.ceil(len(namen) / spalten)
     frei = reihen * spalten - len(namen)
     unten = 0 if frei else 0.5  # room for the legend under the grid
@@ -302,8 +309,8 @@ def trend_raster(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str
         ax.axhline(100, color=grafik.FARBE_STADT, linestyle="--", linewidth=1.0, zorder=1)
         for i in ids:
             r = g[g["indikator"] == i].sort_values("jahr")
-            ax.plot(r["jahr"], r["index"], color=farben[i], linewidth=1.5, marker=marker[i],
-                    markersize=2.8, zorder=3)
+            sns.lineplot(x=r["jahr"].to_numpy(), y=r["index"].to_numpy(), ax=ax, color=farben[i], linewidth=1.5,
+                         marker=marker[i], markersize=2.8, markeredgewidth=0, zorder=3, legend=False)
             u = r[r["unsicher"]]
             if len(u):
                 ax.plot(u["jahr"], u["index"], linestyle="none", marker=marker[i], markersize=3.6,
@@ -344,7 +351,22 @@ def trend_raster(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str
         fig.tight_layout(rect=(0, unten / (1.55 * reihen + unten), 1, 1), h_pad=0.8, w_pad=0.6)
     if len(jahre) > 1:
         ax0.set_xlim(jahre[0] - 0.4, jahre[-1] + 0.4)
+    if weggelassen:
+        fig.text(0.01, -0.005, textwrap.fill(
+                 f"Gezeigt: die {darstellung.zahlwort(len(namen))} Stadtteile, die am Ende des Zeitraums "
+                 f"im Mittel am weitesten von der Gesamtstadt abweichen; {fmt.zahl(weggelassen)} weitere Stadtteile "
+                 "in den Steckbriefen und in den Downloads.", int(breite * 16)), ha="left", va="top", fontsize=7.5, style="italic",
+                 color=grafik.FARBE_TEXT)
     return fig
+
+
+def trend_auswahl(v: pd.DataFrame, namen: Sequence[str], n: int) -> tuple[list[str], int]:
+    """The ``n`` districts whose latest values lie farthest from the city (mean |index − 100| over the
+    indicators), in the order of ``namen``; and how many were left out."""
+    letzte = v.dropna(subset=["index"]).sort_values("jahr").groupby(["stadtteil", "indikator"]).tail(1)
+    abstand = (letzte["index"] - 100).abs().groupby(letzte["stadtteil"]).mean()
+    wahl = set(abstand.sort_values(ascending=False, kind="stable").index[:n])
+    return [x for x in namen if x in wahl], len(namen) - len(wahl)
 
 
 # --------------------------------------------------------------------------- index and needs

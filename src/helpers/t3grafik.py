@@ -2,7 +2,9 @@
 
 Built on the book style of :mod:`helpers.grafik` (Okabe–Ito colours, German tick
 labels). Every function returns a matplotlib figure and takes prepared tables from
-the analysis modules; nothing here computes results.
+the analysis modules; nothing here computes results. Heatmaps and scatter plots are
+drawn with seaborn (on the same style); every chart follows the district-count rules of
+:mod:`helpers.darstellung` (page height, labels and annotations only where they stay legible).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, TwoSlopeNorm
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+import seaborn as sns
+
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
 
@@ -35,34 +40,60 @@ def _textfarbe(wert: float, grenze: float) -> str:
 
 
 def abweichungs_heatmap(zmatrix: pd.DataFrame, beschriftung: Mapping[str, str], grenze: float = 2.5):
-    """Annotated heatmap of directed z-values: indicators in rows, districts in columns (order as given).
+    """Heatmap of directed z-values: indicators in rows, districts in columns (order as given).
 
     Positive = less favourable than the city (red), negative = more favourable (blue).
-    Missing (suppressed) cells are hatched and marked "•".
+    Missing (suppressed) cells are hatched and marked "•". Up to ``heatmap_zahlen_bis``
+    districts each cell carries its value; with more than ``heatmap_max`` districts the
+    heatmap shows the first and last ``heatmap_max / 2`` columns (in the order of
+    :func:`helpers.vergleich.ordnung`: the least and the most favourable districts) with a
+    gap column between them (``regeln/darstellung.yml``).
     """
+    r = darstellung.regeln()
     n_z, n_s = zmatrix.shape
-    fig, ax = plt.subplots(figsize=(7.2, 0.3 * n_z + 1.9))
+    weggelassen = 0
+    if n_s > r.heatmap_max:
+        k = r.heatmap_max // 2
+        weggelassen = n_s - 2 * k
+        luecke = pd.DataFrame({f"… {fmt.zahl(weggelassen)} weitere …": np.nan}, index=zmatrix.index)
+        zmatrix = pd.concat([zmatrix.iloc[:, :k], luecke, zmatrix.iloc[:, -k:]], axis=1)
+        n_s = zmatrix.shape[1]
+    zahlen = n_s <= r.heatmap_zahlen_bis
+    spalten_namen = [str(c) for c in zmatrix.columns]
+    unten = 0.085 * max(len(c) for c in spalten_namen) + 0.4  # room for the rotated district names
+    fig, ax = plt.subplots(figsize=(7.2, darstellung.hoehe(n_z, 0.3, 1.5 + unten)))
     werte = zmatrix.to_numpy(dtype=float)
-    norm = TwoSlopeNorm(vmin=-grenze, vcenter=0, vmax=grenze)
-    bild = ax.imshow(np.clip(werte, -grenze, grenze), cmap=KARTE_ABWEICHUNG, norm=norm, aspect="auto")
+    beschriftung_zellen = np.array([[fmt.zahl(w, 1) if not np.isnan(w) else "" for w in zeile] for zeile in werte])
+    sns.heatmap(np.clip(werte, -grenze, grenze), ax=ax, cmap=KARTE_ABWEICHUNG, center=0, vmin=-grenze, vmax=grenze,
+                annot=beschriftung_zellen if zahlen else False, fmt="", annot_kws={"fontsize": 6.8},
+                cbar_kws={"shrink": 0.6, "pad": 0.02, "aspect": 30}, xticklabels=False, yticklabels=False)
+    gap = weggelassen and r.heatmap_max // 2
     for i in range(n_z):
         for j in range(n_s):
-            w = werte[i, j]
-            if np.isnan(w):
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#999999", lw=0))
-                ax.text(j, i, fmt.GESPERRT, ha="center", va="center", fontsize=8, color=grafik.FARBE_TEXT)
-            else:
-                ax.text(j, i, fmt.zahl(w, 1), ha="center", va="center", fontsize=6.8,
-                        color=_textfarbe(w, grenze))
-    ax.set_xticks(range(n_s), zmatrix.columns, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
-    ax.set_yticks(range(n_z), [beschriftung.get(c, c) for c in zmatrix.index], fontsize=8)
+            if np.isnan(werte[i, j]) and not (weggelassen and j == gap):
+                ax.add_patch(Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="#999999", lw=0))
+                if zahlen:
+                    ax.text(j + 0.5, i + 0.5, fmt.GESPERRT, ha="center", va="center", fontsize=8,
+                            color=grafik.FARBE_TEXT)
+    schrift = 8 if n_s <= 30 else max(r.schrift_min_pt, 7)
+    ax.set_xticks(np.arange(n_s) + 0.5, spalten_namen, rotation=45 if zahlen else 90,
+                  ha="right" if zahlen else "center", rotation_mode="anchor" if zahlen else "default",
+                  fontsize=schrift)
+    if weggelassen:
+        ax.get_xticklabels()[gap].set_style("italic")
+    ax.set_yticks(np.arange(n_z) + 0.5, [beschriftung.get(c, c) for c in zmatrix.index], fontsize=8, rotation=0)
+    ax.tick_params(length=0)
     ax.grid(False)
-    for s in ax.spines.values():
-        s.set_visible(False)
-    leiste = fig.colorbar(bild, ax=ax, shrink=0.6, pad=0.02, aspect=30)
+    leiste = ax.collections[0].colorbar
     leiste.set_label("← günstiger   z   ungünstiger →", fontsize=8)
     leiste.ax.tick_params(labelsize=7.5)
     leiste.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda x, p: fmt.zahl(x, 0)))
+    if not zahlen:
+        k = darstellung.zahlwort(r.heatmap_max // 2)
+        ax.set_title(textwrap.fill(
+            (f"Gezeigt: links die {k} Stadtteile mit der im Mittel ungünstigsten, rechts die {k} mit der "
+             f"günstigsten Lage. " if weggelassen else "") + "Alle Werte stehen in den Downloads.", 90),
+            fontsize=7.5, fontweight="normal", loc="left")
     fig.tight_layout()
     return fig
 
@@ -71,11 +102,16 @@ def index_balken(index: pd.DataFrame, klassen: Sequence[Mapping], spalte: str = 
                  klasse: str = "klasse", xlabel: str = "Statusindex (Standardabweichungen)"):
     """Horizontal bars of the index per district, sorted, coloured by class, with class thresholds."""
     t = index.sort_values(spalte, ascending=True, na_position="first")
-    fig, ax = plt.subplots(figsize=(7.0, 0.34 * len(t) + 1.5))
-    y = np.arange(len(t))
+    t, rest = grafik.kuerzen(t, spalte, absteigend=False)
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(t) + bool(rest), 0.34, 1.5)))
+    y = np.arange(len(t), dtype=float)
+    if rest:
+        n = darstellung.regeln().auswahl_abbildung
+        y[n:] += 1
+        grafik.luecke_markieren(ax, n, rest)
     farben = [KLASSEN_FARBEN.get(k, "#7F7F7F") for k in t[klasse]]
     ax.barh(y, t[spalte].fillna(0), color=farben, edgecolor="#555555", linewidth=0.5, height=0.7, zorder=2)
-    for yi, (w, k) in enumerate(zip(t[spalte], t[klasse])):
+    for yi, (w, k) in zip(y, zip(t[spalte], t[klasse])):
         text = fmt.FEHLT if pd.isna(w) else fmt.vorzeichen(w, 2)
         ax.annotate(text, xy=(0 if pd.isna(w) else w, yi), xytext=(4 if (pd.isna(w) or w >= 0) else -4, 0),
                     textcoords="offset points", va="center", ha="left" if (pd.isna(w) or w >= 0) else "right",
@@ -101,7 +137,7 @@ def status_dynamik(index: pd.DataFrame, status_klassen: Sequence[Mapping], dynam
     ax.scatter(t["index"], t["dynamik_index"], s=40, color=[KLASSEN_FARBEN.get(k, "#7F7F7F") for k in t["klasse"]],
                edgecolor="#333333", linewidth=0.6, zorder=3)
     beschriften_ohne_ueberlappung(ax, t["index"].to_numpy(float), t["dynamik_index"].to_numpy(float),
-                                  t["stadtteil"].tolist())
+                                  t["stadtteil"].tolist(), nur=auffaellige_punkte(t["index"], t["dynamik_index"]))
     for k in status_klassen[:-1]:
         ax.axvline(k["bis"], color="#777777", linestyle=":", linewidth=1)
     for k in dynamik_klassen[:-1]:
@@ -120,17 +156,22 @@ def rangspannen(sens: pd.DataFrame, robust: pd.DataFrame):
     r = robust.sort_values("rang_basis")
     # a district without an index has no base rank (NA): as NaN it is simply not drawn
     r = r.assign(**{c: r[c].astype(float) for c in ("rang_basis", "rang_min", "rang_max")})
-    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(r) + 1.6))
-    for y, (_, z) in enumerate(r.iterrows()):
+    r, rest = grafik.kuerzen(r, "rang_basis", absteigend=False)
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(r) + bool(rest), 0.36, 1.6)))
+    ypos = np.arange(len(r), dtype=float)
+    if rest:
+        ypos[darstellung.regeln().auswahl_abbildung:] += 1
+        grafik.luecke_markieren(ax, darstellung.regeln().auswahl_abbildung, rest)
+    for y, (_, z) in zip(ypos, r.iterrows()):
         g = sens[sens["stadtteil"] == z["stadtteil"]]
         farbe = grafik.FARBE_BALKEN if z["robust"] else grafik.FARBE_AUFFAELLIG
         ax.plot([z["rang_min"], z["rang_max"]], [y, y], color=farbe, linewidth=2.2, alpha=0.6, zorder=2)
         ax.scatter(g["rang"].astype(float), [y] * len(g), s=14, color=farbe, alpha=0.5, zorder=3)
         ax.scatter([z["rang_basis"]], [y], s=55, color=farbe, edgecolor="black", zorder=4)
-    ax.set_yticks(range(len(r)), r["stadtteil"])
+    ax.set_yticks(ypos, r["stadtteil"])
     ax.invert_yaxis()
     n = int(sens["rang"].max())
-    ax.set_xticks(range(1, n + 1))
+    ax.set_xticks(range(1, n + 1) if n <= 20 else np.unique(np.linspace(1, n, 8).round().astype(int)))
     ax.set_xlim(0.5, n + 0.5)
     ax.set_xlabel("Rang im Statusindex (1 = niedrigster Status)")
     ax.legend(handles=[
@@ -143,53 +184,77 @@ def rangspannen(sens: pd.DataFrame, robust: pd.DataFrame):
 
 def korrelations_heatmap(k: pd.DataFrame, zeilen: Sequence[str], spalten: Sequence[str],
                          beschriftung: Mapping[str, str], methode: str = "pearson"):
-    """Education (rows) × poverty (columns) correlations with 95 % intervals.
+    """Education (rows) × poverty (columns) correlations with 95 % intervals (seaborn heatmap).
 
     Solid frame: p (Holm) < 0,05; dashed frame: only p (Benjamini–Hochberg) < 0,05.
     """
     t = k[k["methode"] == methode].set_index(["x", "y"])
-    fig, ax = plt.subplots(figsize=(1.9 * len(spalten) + 2.6, 0.95 * len(zeilen) + 1.8))
+    fig, ax = plt.subplots(figsize=(1.9 * len(spalten) + 2.6, darstellung.hoehe(len(zeilen), 0.95, 1.8)))
     r = np.array([[t.loc[(a, b), "r"] for b in spalten] for a in zeilen], dtype=float)
-    bild = ax.imshow(r, cmap="PuOr_r", vmin=-1, vmax=1, aspect="auto")
+    sns.heatmap(r, ax=ax, cmap="PuOr_r", vmin=-1, vmax=1, cbar_kws={"shrink": 0.8, "pad": 0.02},
+                xticklabels=False, yticklabels=False)
+    # seaborn's cell (i, j) spans [j, j+1] × [i, i+1]: annotations sit at the centre (j + 0,5, i + 0,5)
     for i, a in enumerate(zeilen):
         for j, b in enumerate(spalten):
             z = t.loc[(a, b)]
+            x0, y0 = j + 0.5, i + 0.5
             if np.isnan(z["r"]):
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#999999", lw=0))
-                ax.text(j, i, f"nicht auswertbar\n(n = {int(z['n'])})", ha="center", va="center", fontsize=7.5,
+                ax.add_patch(Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="#999999", lw=0))
+                ax.text(x0, y0, f"nicht auswertbar\n(n = {int(z['n'])})", ha="center", va="center", fontsize=7.5,
                         color=grafik.FARBE_TEXT, bbox=dict(facecolor="white", edgecolor="none", pad=1.5))
                 continue
             farbe = "white" if abs(z["r"]) > 0.6 else grafik.FARBE_TEXT
-            ax.text(j, i - 0.12, fmt.zahl(z["r"], 2), ha="center", va="center", fontsize=10, fontweight="bold", color=farbe)
-            ax.text(j, i + 0.22, f"[{fmt.zahl(z['ci_unten'], 2)}; {fmt.zahl(z['ci_oben'], 2)}]", ha="center",
+            ax.text(x0, y0 - 0.12, fmt.zahl(z["r"], 2), ha="center", va="center", fontsize=10, fontweight="bold",
+                    color=farbe)
+            ax.text(x0, y0 + 0.22, f"[{fmt.zahl(z['ci_unten'], 2)}; {fmt.zahl(z['ci_oben'], 2)}]", ha="center",
                     va="center", fontsize=7.5, color=farbe)
             if z["p_holm"] < 0.05:
-                ax.add_patch(Rectangle((j - 0.47, i - 0.47), 0.94, 0.94, fill=False, lw=2.4, ec="black"))
+                ax.add_patch(Rectangle((j + 0.03, i + 0.03), 0.94, 0.94, fill=False, lw=2.4, ec="black"))
             elif z["p_bh"] < 0.05:
-                ax.add_patch(Rectangle((j - 0.47, i - 0.47), 0.94, 0.94, fill=False, lw=1.6, ec="black", ls="--"))
-    ax.set_xticks(range(len(spalten)), [beschriftung.get(s, s) for s in spalten])
-    ax.set_yticks(range(len(zeilen)), [beschriftung.get(s, s) for s in zeilen])
+                ax.add_patch(Rectangle((j + 0.03, i + 0.03), 0.94, 0.94, fill=False, lw=1.6, ec="black", ls="--"))
+    ax.set_xticks(np.arange(len(spalten)) + 0.5, [beschriftung.get(s, s) for s in spalten])
+    ax.set_yticks(np.arange(len(zeilen)) + 0.5, [beschriftung.get(s, s) for s in zeilen], rotation=0)
     ax.xaxis.tick_top()
+    ax.tick_params(length=0)
     ax.grid(False)
-    for s in ax.spines.values():
-        s.set_visible(False)
-    leiste = fig.colorbar(bild, ax=ax, shrink=0.8, pad=0.02)
+    leiste = ax.collections[0].colorbar
     leiste.set_label("Korrelation r" if methode == "pearson" else "Rangkorrelation ρ")
     leiste.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda x, p: fmt.zahl(x, 1)))
     fig.tight_layout()
     return fig
 
 
-def beschriften_ohne_ueberlappung(ax, x, y, namen, schrift: float = 8) -> None:
+def auffaellige_punkte(x, y, n: int | None = None) -> list[int] | None:
+    """Positions of the points to label: all up to ``streu_namen_bis`` points, else the ``n``
+    (``streu_namen_auswahl``) farthest from the centre in standard units (``regeln/darstellung.yml``)."""
+    r = darstellung.regeln()
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if len(x) <= r.streu_namen_bis:
+        return None
+    n = n or r.streu_namen_auswahl
+
+    def z(v):
+        sd = np.nanstd(v)
+        return (v - np.nanmean(v)) / sd if sd > 0 else v * 0
+
+    abstand = np.nan_to_num(np.hypot(z(x), z(y)), nan=-1)
+    return sorted(np.argsort(-abstand, kind="stable")[:n].tolist())
+
+
+def beschriften_ohne_ueberlappung(ax, x, y, namen, schrift: float = 8, nur: Sequence[int] | None = None) -> None:
     """Label points; a label that would overlap an earlier one moves down line by line.
 
-    Approximate (label size estimated from the text length), deterministic, no extra packages.
+    ``nur``: positions of the points to label (all when None). Approximate (label size
+    estimated from the text length), deterministic, no extra packages.
     """
     ax.figure.canvas.draw()  # fixes the data → pixel transform
     belegt: list[tuple[float, float, float, float]] = []
     hoehe = schrift * 1.5
     reihenfolge = np.argsort(-np.nan_to_num(np.asarray(y, float), nan=-np.inf), kind="stable")
+    erlaubt = None if nur is None else set(int(i) for i in nur)
     for i in reihenfolge:
+        if erlaubt is not None and int(i) not in erlaubt:
+            continue
         xi, yi, n = x[i], y[i], str(namen[i])
         if np.isnan(xi) or np.isnan(yi):
             continue
@@ -216,6 +281,8 @@ def _ganze_schritte(ax, achse: str = "y") -> None:
 
 
 def _streu(ax, x, y, namen, fit, xlabel, ylabel, beschriften=True, schrift=8):
+    # Points with seaborn; line and 95 % band are the OLS fit of helpers.statistik (the numbers the text
+    # reports), not seaborn's own bootstrap, so figure and text cannot disagree.
     if fit is not None:
         band = fit["band"]
         ax.fill_between(band["x"], band["ci_unten"], band["ci_oben"], color=grafik.FARBE_BALKEN, alpha=0.15, lw=0)
@@ -223,9 +290,11 @@ def _streu(ax, x, y, namen, fit, xlabel, ylabel, beschriften=True, schrift=8):
     else:
         ax.text(0.5, 0.95, "zu wenige Werte – nicht ausgewertet", transform=ax.transAxes, ha="center", va="top",
                 fontsize=7, color=grafik.FARBE_TEXT)
-    ax.scatter(x, y, s=26, color=grafik.FARBE_STADT, zorder=3)
+    viele = len(x) > darstellung.regeln().streu_namen_bis
+    sns.scatterplot(x=x, y=y, ax=ax, s=14 if viele else 26, color=grafik.FARBE_STADT, alpha=0.7 if viele else 1,
+                    edgecolor="none", zorder=3, legend=False)
     if beschriften:
-        beschriften_ohne_ueberlappung(ax, x, y, namen, schrift)
+        beschriften_ohne_ueberlappung(ax, x, y, namen, schrift, nur=auffaellige_punkte(x, y))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="both")
@@ -248,7 +317,7 @@ def streu_raster(werte: pd.DataFrame, paare_fits: Sequence[tuple[str, str, Mappi
     """Small multiples of all pairs (x = poverty indicator, y = education indicator)."""
     n = len(paare_fits)
     zeilen = int(np.ceil(n / spalten))
-    fig, axes = plt.subplots(zeilen, spalten, figsize=(7.2, 2.35 * zeilen + 0.3), squeeze=False)
+    fig, axes = plt.subplots(zeilen, spalten, figsize=(7.2, darstellung.hoehe(zeilen, 2.35, 0.3)), squeeze=False)
     for ax, (b, a, fit) in zip(axes.flat, paare_fits):
         _streu(ax, werte[a].to_numpy(float), werte[b].to_numpy(float), werte.index, fit,
                beschriftung.get(a, a), beschriftung.get(b, b), beschriften=False)
@@ -264,11 +333,20 @@ def streu_raster(werte: pd.DataFrame, paare_fits: Sequence[tuple[str, str, Mappi
 def einfluss_grafik(einfluss: pd.DataFrame, r: float, n: int | None = None):
     """Cook's distance per district (with the 4/n line) and r when the district is left out."""
     t = einfluss
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 0.3 * len(t) + 1.6), sharey=True)
+    n_alle = len(t)
+    rest = 0
+    if len(t) > darstellung.regeln().balken_bis:  # many districts: the most influential ones
+        k = 2 * darstellung.regeln().auswahl_abbildung
+        t = t.sort_values("cooks_d", ascending=False, kind="stable").head(k)
+        rest = n_alle - len(t)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, darstellung.hoehe(len(t), 0.3, 1.6)), sharey=True)
     y = np.arange(len(t))
     farben = [grafik.FARBE_AUFFAELLIG if f else grafik.FARBE_BALKEN for f in t["auffaellig"]]
     a1.barh(y, t["cooks_d"], color=farben, height=0.65, zorder=2)
-    a1.axvline(4 / (n or len(t)), color=grafik.FARBE_STADT, ls="--", lw=1)  # rule of thumb on all units of the fit
+    a1.axvline(4 / (n or n_alle), color=grafik.FARBE_STADT, ls="--", lw=1)  # rule of thumb on all units of the fit
+    if rest:
+        a1.set_title(f"die {darstellung.zahlwort(len(t))} einflussreichsten von {fmt.zahl(n_alle)} Stadtteilen",
+                     fontsize=8, fontweight="normal")
     a1.set_yticks(y, t["stadtteil"])
     a1.invert_yaxis()
     a1.set_xlabel("Cook-Distanz")
@@ -284,20 +362,41 @@ def einfluss_grafik(einfluss: pd.DataFrame, r: float, n: int | None = None):
 def bedarfs_matrix(uebersicht: pd.DataFrame, hf_titel: Mapping[int, str]):
     """District × Handlungsfeld grid: empty, erhöht (light), hoch (dark), with the word in each cell."""
     m = uebersicht
-    fig, ax = plt.subplots(figsize=(7.2, 0.42 * len(m) + 2.6))
+    r = darstellung.regeln()
+    rest = 0
+    if len(m) > r.heatmap_max:  # many districts: those with the most (and highest) needs
+        summe = m.sum(axis=1)
+        reihen = summe.sort_values(ascending=False, kind="stable").index[: r.heatmap_max]
+        rest = len(m) - r.heatmap_max
+        ohne = int((summe == 0).sum())
+        m = m.loc[list(reihen)]
+    fig, ax = plt.subplots(figsize=(7.2, darstellung.hoehe(len(m), 0.42 if len(m) <= 20 else 0.17, 2.6)))
     karte = ListedColormap(["#FFFFFF", "#F3C98B", "#D55E00"])
-    ax.imshow(m.to_numpy(), cmap=karte, norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5], 3), aspect="auto")
+    sns.heatmap(m.to_numpy(dtype=float), ax=ax, cmap=karte, norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5], 3),
+                cbar=False, xticklabels=False, yticklabels=False)
+    mit_text = len(m) <= 20
     for i in range(m.shape[0]):
         for j in range(m.shape[1]):
             w = int(m.iat[i, j])
-            if w:
-                ax.text(j, i, "hoch" if w == 2 else "erhöht", ha="center", va="center", fontsize=7,
+            if w and mit_text:
+                ax.text(j + 0.5, i + 0.5, "hoch" if w == 2 else "erhöht", ha="center", va="center", fontsize=7,
                         color="white" if w == 2 else grafik.FARBE_TEXT)
-    ax.set_xticks(range(m.shape[1]), [textwrap.fill(f"{h} {hf_titel.get(h, '')}", 22) for h in m.columns],
+    if not mit_text:
+        ax.legend(handles=[Patch(facecolor="#F3C98B", label="erhöhter Bedarf"),
+                           Patch(facecolor="#D55E00", label="hoher Bedarf")],
+                  loc="upper left", bbox_to_anchor=(0, -0.035 if rest else -0.01), ncol=2, fontsize=7.5)
+    if rest:
+        ax.set_xlabel(f"Gezeigt: die {fmt.zahl(len(m))} Stadtteile mit den meisten Handlungsbedarfen; "
+                      f"{fmt.zahl(rest)} weitere nicht gezeigt" + (f", davon {fmt.zahl(ohne)} ohne Bedarf" if ohne else ""),
+                      fontsize=7.5)
+    ax.set_xticks(np.arange(m.shape[1]) + 0.5, [textwrap.fill(f"{h} {hf_titel.get(h, '')}", 22) for h in m.columns],
                   rotation=90, fontsize=7.5)
-    ax.set_yticks(range(m.shape[0]), m.index)
-    ax.set_xticks(np.arange(-0.5, m.shape[1]), minor=True)
-    ax.set_yticks(np.arange(-0.5, m.shape[0]), minor=True)
+    ax.set_yticks(np.arange(m.shape[0]) + 0.5, m.index, rotation=0, fontsize=8 if mit_text else 7)
+    if rest:
+        ax.xaxis.set_label_position("bottom")
+        ax.xaxis.tick_top()
+    ax.set_xticks(np.arange(0, m.shape[1] + 1), minor=True)
+    ax.set_yticks(np.arange(0, m.shape[0] + 1), minor=True)
     ax.grid(which="minor", color="#DDDDDD", linewidth=0.8)
     ax.grid(which="major", visible=False)
     ax.tick_params(which="minor", length=0)
@@ -341,7 +440,16 @@ def ziel_verlaeufe(verlaeufe: Sequence[tuple[str, str, Mapping, str]], spalten: 
 def ziel_stadtteile(bewertung: pd.DataFrame, einheit: str):
     """Per district: baseline (open circle), latest value (filled, coloured by status) and target (star)."""
     t = bewertung.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(t) + 1.7))
+    n_alle, rest = len(t), 0
+    if len(t) > darstellung.regeln().balken_bis:  # many districts: the farthest from their target
+        k = 2 * darstellung.regeln().auswahl_abbildung
+        abstand = (t["wert_aktuell"] - t["zielwert"]).abs()
+        t = t.loc[abstand.sort_values(ascending=False, kind="stable").index[:k]].reset_index(drop=True)
+        rest = n_alle - len(t)
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(t), 0.36, 1.7)))
+    if rest:
+        ax.set_title(f"die {darstellung.zahlwort(len(t))} von {fmt.zahl(n_alle)} Stadtteilen, die am weitesten "
+                     "vom Zielwert entfernt sind", fontsize=8, fontweight="normal")
     y = np.arange(len(t))
     for yi, (_, z) in zip(y, t.iterrows()):
         ax.plot([z["basiswert"], z["wert_aktuell"]], [yi, yi], color="#999999", lw=1)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from helpers import darstellung
 from helpers import format as fmt
 
 STADT = "Gesamtstadt"
@@ -83,6 +84,7 @@ def vergleich_markdown(tab: pd.DataFrame, einheit: str, titel_wert: str = "Wert"
     """The district comparison as a German table, city last, sorted by rank."""
     stellen = fmt.stellen_fuer(einheit)
     t = tab.sort_values(["rang", "stadtteil"], na_position="last")
+    t, weggelassen = kuerzen(t)
     zeilen = pd.DataFrame(
         {
             "Stadtteil": t["stadtteil"],
@@ -96,8 +98,32 @@ def vergleich_markdown(tab: pd.DataFrame, einheit: str, titel_wert: str = "Wert"
         }
     )
     stadt = tab["stadt"].iloc[0] if len(tab) else np.nan
+    zeilen = luecke_einfuegen(zeilen, weggelassen)
     zeilen.loc[len(zeilen)] = [f"**{STADT}**", f"**{fmt.zahl(stadt, stellen)}**", "", ""]
     return fmt.markdown_tabelle(zeilen)
+
+
+def kuerzen(t: pd.DataFrame, n: int | None = None) -> tuple[pd.DataFrame, int]:
+    """A district table (already in display order) cut to its first and last ``n`` rows.
+
+    Only when it has more than ``tabelle_bis`` rows (``regeln/darstellung.yml``); the full
+    table is in the downloads. Returns the rows kept and how many were left out.
+    """
+    r = darstellung.regeln()
+    n = n or r.auswahl_tabelle
+    if len(t) <= r.tabelle_bis or len(t) <= 2 * n:
+        return t, 0
+    return pd.concat([t.head(n), t.tail(n)]), len(t) - 2 * n
+
+
+def luecke_einfuegen(zeilen: pd.DataFrame, weggelassen: int, n: int | None = None) -> pd.DataFrame:
+    """Insert the row "… N weitere Stadtteile …" after the first ``n`` rows of a shortened table."""
+    if not weggelassen:
+        return zeilen
+    n = n or darstellung.regeln().auswahl_tabelle
+    luecke = pd.DataFrame([[f"*… {fmt.zahl(weggelassen)} weitere Stadtteile (alle Werte: Downloads, "
+                            "indikatoren.csv) …*", *[""] * (zeilen.shape[1] - 1)]], columns=zeilen.columns)
+    return pd.concat([zeilen.iloc[:n], luecke, zeilen.iloc[n:]], ignore_index=True)
 
 
 def kennzahlen(
@@ -162,7 +188,10 @@ def anteile(ind: pd.DataFrame, indikator: str, jahr: int, reihenfolge: Sequence[
 
 
 def anteile_markdown(tab: pd.DataFrame, stadt: float) -> str:
-    """Districts with count and share of the city, city total last."""
+    """Districts with count and share of the city, city total last (many districts: the largest
+    and smallest, see :func:`kuerzen`)."""
+    kurz, weggelassen = kuerzen(tab.sort_values("wert", ascending=False, kind="stable"))
+    tab = kurz if weggelassen else tab
     zeilen = pd.DataFrame(
         {
             "Stadtteil": tab["stadtteil"],
@@ -170,5 +199,6 @@ def anteile_markdown(tab: pd.DataFrame, stadt: float) -> str:
             "Anteil an der Gesamtstadt": [fmt.GESPERRT if g else fmt.prozent(a) for a, g in zip(tab["anteil"], tab["gesperrt"])],
         }
     )
+    zeilen = luecke_einfuegen(zeilen, weggelassen)
     zeilen.loc[len(zeilen)] = [f"**{STADT}**", f"**{fmt.zahl(stadt)}**", f"**{fmt.prozent(100)}**"]
     return fmt.markdown_tabelle(zeilen)

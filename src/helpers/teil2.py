@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik, tabellen
 from helpers.tabellen import STADT
@@ -78,10 +79,15 @@ def balken_gruppiert(
     schluessel = (pd.Series(sortierung, dtype=float).reindex(breit.index) if sortierung is not None
                   else breit[ids].sum(axis=1, min_count=1))
     namen = schluessel.sort_values(ascending=True, na_position="first").index.tolist()
+    # k bars per district: as many districts as fit a page with readable bars
+    je_seite = int((darstellung.regeln().hoehe_max_zoll - 1.3) / (0.14 * len(ids) + 0.12)) - 1
+    kurz, rest = grafik.stadtteile_begrenzen(pd.DataFrame({"stadtteil": namen}), schluessel,
+                                             n=max(2, min(darstellung.regeln().auswahl_abbildung, je_seite // 2)))
+    namen = [n for n in namen if n in set(kurz["stadtteil"])]
     zeilen = [STADT, *namen]  # bottom to top: city at the bottom
     k = len(ids)
     hoehe = 0.8 / k
-    fig, ax = plt.subplots(figsize=(7.0, (0.14 * k + 0.12) * len(zeilen) + 1.3))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(zeilen), 0.14 * k + 0.12, 1.3)))
     stellen = fmt.stellen_fuer(einheit)
     for j, i in enumerate(ids):
         farbe = grafik.PALETTE[j % len(grafik.PALETTE)]
@@ -124,6 +130,8 @@ def balken_gruppiert(
     if titel:
         ax.set_title(titel, pad=24)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, "beim Sortierwert" if sortierung is not None else "bei der Summe der Anteile",
+                           n=(len(zeilen) - 1) // 2)
     return fig
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers.tabellen import STADT
 
@@ -67,8 +68,9 @@ def auffaelligkeiten(
     )
     sd = t["wert"].std(ddof=1)
     if len(t) >= 3 and sd > 0:
-        ueber = t[t["differenz"] > schwelle_sd * sd]["stadtteil"].tolist()
-        unter = t[t["differenz"] < -schwelle_sd * sd]["stadtteil"].tolist()
+        weit = t.reindex(t["differenz"].abs().sort_values(ascending=False, kind="stable").index)
+        ueber = weit[weit["differenz"] > schwelle_sd * sd]["stadtteil"].tolist()  # farthest first
+        unter = weit[weit["differenz"] < -schwelle_sd * sd]["stadtteil"].tolist()
         teile = [_abweichung_satzteil(namen, richtung, len(t), erstes=not teile_davor)
                  for teile_davor, (namen, richtung) in enumerate(((ueber, "über"), (unter, "unter"))) if namen]
         teile = [t_ for t_ in teile if t_]
@@ -105,7 +107,28 @@ def _abweichung_satzteil(namen: list[str], richtung: str, n: int, erstes: bool) 
     if len(namen) > n / 2:
         return (f"{len(namen)} von {n} Stadtteilen liegen {wo} dem Wert der Gesamtstadt, "
                 "der stark von den großen Stadtteilen geprägt ist")
-    return f"{fmt.aufzaehlung(namen)} {verb} deutlich {wo} dem Wert der Gesamtstadt"
+    return f"{nennung(namen)} {verb} deutlich {wo} dem Wert der Gesamtstadt"
+
+
+def nennung(namen: list[str], am: str = "am weitesten") -> str:
+    """Districts in a sentence: all names up to ``aufzaehlung_bis``, else a count and the first few.
+
+    ``namen`` come most relevant first: ``"42 Stadtteile (am weitesten A, B, C, D und E)"``.
+    The count takes a plural verb, like an enumeration of several names.
+    """
+    r = darstellung.regeln()
+    if len(namen) <= r.aufzaehlung_bis:
+        return fmt.aufzaehlung(namen)
+    return f"{fmt.zahl(len(namen))} Stadtteile ({am} {fmt.aufzaehlung(namen[:r.auswahl_satz])})"
+
+
+def spitze(tab: pd.DataFrame, spalte: str = "wert", hoch: bool = True, n: int | None = None) -> str:
+    """``"die fünf Stadtteile mit den höchsten Werten (A, B, C, D und E)"`` from a district table."""
+    n = n or darstellung.regeln().auswahl_satz
+    t = tab[tab[spalte].notna()].sort_values(spalte, ascending=not hoch, kind="stable").head(n)
+    wort = "höchsten" if hoch else "niedrigsten"
+    return (f"die {darstellung.zahlwort(len(t))} Stadtteile mit den {wort} Werten "
+            f"({fmt.aufzaehlung(t['stadtteil'].tolist())})")
 
 
 def veraenderungen(ind: pd.DataFrame, indikator: str, jahr: int, vergleich_jahr: int) -> pd.DataFrame:
@@ -119,8 +142,10 @@ def veraenderungen(ind: pd.DataFrame, indikator: str, jahr: int, vergleich_jahr:
 
 def stadtteil_liste(stadt: str, namen: list[str]) -> str:
     """The districts of the data folder as a sentence and a list (order of stadtteile.csv)."""
-    anzahl = {2: "zwei", 3: "drei", 4: "vier", 5: "fünf", 6: "sechs", 7: "sieben", 8: "acht",
-              9: "neun", 10: "zehn", 11: "elf", 12: "zwölf"}.get(len(namen), fmt.zahl(len(namen)))
+    anzahl = darstellung.zahlwort(len(namen))
+    if len(namen) > darstellung.regeln().tabelle_bis:
+        return (f"{stadt} gliedert sich in {anzahl} Stadtteile. Jeder Stadtteil hat im Anhang einen eigenen "
+                "Steckbrief; die Liste aller Stadtteile mit ihren Werten steht in den Downloads.\n")
     return f"{stadt} gliedert sich in {anzahl} Stadtteile:\n\n" + "\n".join(f"- {n}" for n in namen) + "\n"
 
 

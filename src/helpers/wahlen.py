@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik, statistik, tabellen, texte
 from helpers.tabellen import STADT
@@ -186,8 +187,12 @@ def punktdiagramm(bet: pd.DataFrame, letzte: pd.DataFrame, reihenfolge: Sequence
     if bet.empty or letzte.empty:
         return _leere_abbildung("Für den Berichtszeitraum liegen keine Wahlergebnisse vor.")
     namen = _reihenfolge_nach_wert(bet, reihenfolge)
+    mittel = bet[~bet["gesperrt"]].groupby("stadtteil")["wert"].mean()
+    kurz, rest = grafik.stadtteile_begrenzen(pd.DataFrame({"stadtteil": namen}), mittel)
+    namen = [n for n in namen if n in set(kurz["stadtteil"])]
+    bet = bet[bet["stadtteil"].isin(namen) | (bet["stadtteil"] == STADT)]
     y = {n: i for i, n in enumerate(namen)}
-    fig, ax = plt.subplots(figsize=(7.0, 0.36 * len(namen) + 1.9))
+    fig, ax = plt.subplots(figsize=(7.0, darstellung.hoehe(len(namen), 0.36, 1.9)))
     griffe = []
     # a light line per district from its lowest to its highest turnout: the spread between elections
     pub = bet[~bet["gesperrt"] & bet["wert"].notna()]
@@ -217,6 +222,7 @@ def punktdiagramm(bet: pd.DataFrame, letzte: pd.DataFrame, reihenfolge: Sequence
     ax.legend(handles=griffe, loc="upper center", bbox_to_anchor=(0.5, -0.14 - 0.5 / max(len(namen), 1)),
               ncol=min(len(griffe), 3), fontsize=8.5, handlelength=2.6)
     fig.tight_layout()
+    grafik.auswahl_hinweis(fig, rest, "bei der mittleren Wahlbeteiligung")
     return fig
 
 

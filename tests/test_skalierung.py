@@ -1,0 +1,174 @@
+"""A city with 40 districts (issue 13): figures fit a page and read, tables and sentences stay short.
+
+The figures come from the same helpers the notebooks call, on a synthetic city from
+``helpers.beispieldaten``; the rules are those of ``data/regeln/darstellung.yml``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+import helpers  # noqa: E402
+from helpers import (auswertung, beispieldaten, bildung, darstellung, karten, monitoring,  # noqa: E402
+                     steckbriefe, t3grafik, tabellen, texte, vergleich)
+from helpers import demografie as dg  # noqa: E402
+
+N = 40
+BREITE_MAX = 8.5  # inches; the PDF scales 7-inch figures to the A4 text width
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory, monkeypatch_module):
+    ordner = tmp_path_factory.mktemp("grossstadt")
+    beispieldaten.schreiben(beispieldaten.erzeugen(stadt="Großstadt", stadtteile=N), ordner)
+    monkeypatch_module.setenv("SOZIALBERICHT_AUSGABE", str(tmp_path_factory.mktemp("ausgabe")))
+    return helpers.setup(ordner)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def abbildungen(ctx):
+    t3 = auswertung.teil3(ctx)
+    k = t3.korrelation
+    kat = ctx.katalog.indikatoren
+    auswahl = steckbriefe.auswahl(ctx.indikatoren, kat, ctx.jahr, n=4, bevorzugt=t3.status_ids)
+    hf1 = dg.handlungsfeld(ctx, 1).indikatoren  # as the HF 1 notebook: years of its own indicators
+    vj = tabellen.vergleichsjahr(hf1, ctx.jahr)
+    figs = {
+        "vergleich": monitoring.vergleich_abbildung(ctx, "sgb2_quote"),
+        "trend": monitoring.trend_abbildung(ctx, "sgb2_quote"),
+        "hantel": bildung.hantel_stadtteile(monitoring.vergleich(ctx, "sgb2_quote"),
+                                            monitoring.vergleich(ctx, "sgb2_quote_u15"), "alle", "Kinder", "%"),
+        "quotienten": dg.quotienten_abbildung(dg.quotienten(hf1, ctx.jahr, vj, ctx.reihenfolge)),
+        "heatmap": t3grafik.abweichungs_heatmap(vergleich.geordnet(t3.std), vergleich.beschriftungen(t3.katalog)),
+        "index": t3grafik.index_balken(t3.index, t3.cfg_index["status"]["klassen"]),
+        "status_dynamik": t3grafik.status_dynamik(t3.index, t3.cfg_index["status"]["klassen"],
+                                                  t3.cfg_index["dynamik"]["klassen"]),
+        "rangspannen": t3grafik.rangspannen(t3.sens, t3.rob),
+        "bedarfe": t3grafik.bedarfs_matrix(t3.uebersicht, t3.hf_titel),
+        "streu": t3grafik.paar_streu(k.haupt, t3.kurz, t3.einheit),
+        "einfluss": t3grafik.paar_einfluss(k.haupt, t3.kurz),
+        "karten": karten.karten(steckbriefe.karten_panels(ctx.indikatoren, kat, auswahl, ctx.jahr),
+                                ctx.stadtteile, ctx.ordner),
+        "trends": steckbriefe.trend_raster(ctx.indikatoren, kat, auswahl[:3], ctx.reihenfolge, bis=ctx.jahr),
+    }
+    yield figs
+    for f in figs.values():
+        plt.close(f)
+
+
+def _texte(fig):
+    fig.canvas.draw()
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def test_der_generator_erzeugt_die_verlangte_zahl_von_stadtteilen(ctx):
+    assert len(ctx.reihenfolge) == N
+    assert ctx.bericht.beispieldaten  # still marked as synthetic
+    assert len(beispieldaten.stadtteil_namen(200)) == len(set(beispieldaten.stadtteil_namen(200))) == 200
+    with pytest.raises(ValueError, match="zwischen 2 und 200"):
+        beispieldaten.stadtteil_namen(201)
+
+
+def test_keine_abbildung_ist_hoeher_als_eine_seite(abbildungen):
+    r = darstellung.regeln()
+    for name, fig in abbildungen.items():
+        fig.canvas.draw()
+        box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches, as saved with bbox_inches="tight"
+        assert box.height <= r.hoehe_max_zoll + 0.5, (name, box.height)
+        assert box.width <= BREITE_MAX, (name, box.width)
+
+
+def test_schrift_bleibt_lesbar(abbildungen):
+    minimum = darstellung.regeln().schrift_min_pt
+    for name, fig in abbildungen.items():
+        klein = [(t.get_text(), t.get_fontsize()) for t in _texte(fig) if t.get_fontsize() < minimum]
+        assert not klein, (name, klein[:5])
+
+
+def test_achsenbeschriftungen_ueberlappen_nicht(abbildungen):
+    for name, fig in abbildungen.items():
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            for achse in (ax.xaxis, ax.yaxis):
+                boxen = [t.get_window_extent(renderer) for t in achse.get_ticklabels()
+                         if t.get_visible() and t.get_text().strip()]
+                for a, b in itertools.combinations(boxen, 2):
+                    ueber_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+                    ueber_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+                    assert not (ueber_x > 0.5 and ueber_y > 0.5), (name, achse.axis_name)
+
+
+def test_vergleich_zeigt_verteilung_und_extreme_statt_jedes_stadtteils(abbildungen):
+    fig = abbildungen["vergleich"]
+    r = darstellung.regeln()
+    unten = fig.axes[-1]
+    namen = [t.get_text() for t in unten.get_yticklabels() if t.get_text()]
+    assert len(namen) == 2 * r.auswahl_abbildung
+    assert any("weitere Stadtteile" in t.get_text() for t in _texte(fig))
+
+
+def test_heatmap_ohne_zahlen_in_den_zellen_ab_der_schwelle(abbildungen):
+    ax = abbildungen["heatmap"].axes[0]
+    zahlen = [t for t in ax.texts if any(c.isdigit() for c in t.get_text())]
+    assert N > darstellung.regeln().heatmap_zahlen_bis and not zahlen
+
+
+def test_kacheln_tragen_den_schluessel(ctx, abbildungen):
+    texte_ = {t.get_text() for t in abbildungen["karten"].axes[0].texts}
+    assert set(ctx.stadtteile["schluessel"].astype(str)) <= texte_
+
+
+def test_tabellen_zeigen_die_hoechsten_und_niedrigsten_werte(ctx):
+    md = monitoring.vergleich_tabelle(ctx, "sgb2_quote").data
+    zeilen = [z for z in md.splitlines()[2:]]
+    n = darstellung.regeln().auswahl_tabelle
+    assert len(zeilen) == 2 * n + 2  # extremes, gap row, city
+    assert f"{N - 2 * n} weitere Stadtteile" in md
+
+
+def test_saetze_zaehlen_statt_aufzuzaehlen(ctx):
+    namen = ctx.reihenfolge[:12]
+    satz = texte.nennung(namen)
+    assert satz.startswith("12 Stadtteile (am weitesten ") and namen[5] not in satz
+    assert texte.nennung(namen[:3]) == f"{namen[0]}, {namen[1]} und {namen[2]}"
+    tab = monitoring.vergleich(ctx, "sgb2_quote")
+    assert texte.spitze(tab).startswith("die fünf Stadtteile mit den höchsten Werten (")
+    befund = monitoring.befund(ctx, "sgb2_quote")
+    assert sum(n in befund for n in ctx.reihenfolge) <= 2 + 2 * darstellung.regeln().auswahl_satz + 1
+    assert "- " not in texte.stadtteil_liste("Großstadt", ctx.reihenfolge)  # no list of 40 names
+
+
+def test_wenige_stadtteile_behalten_einen_balken_je_stadtteil():
+    tab = pd.DataFrame({"stadtteil": list("ABCDEFGHIJK"), "wert": range(11), "gesperrt": False, "unsicher": False})
+    from helpers import grafik
+
+    fig = grafik.balken_stadtteile(tab, 5.0, "%")
+    assert len(fig.axes) == 1 and len(fig.axes[0].patches) == 11
+    plt.close(fig)
+
+
+def test_darstellungsregeln_kommen_aus_der_datei(tmp_path):
+    (tmp_path / "darstellung.yml").write_text("stadtteile:\n  balken_bis: 12\n", encoding="utf-8")
+    assert darstellung.lade(tmp_path / "darstellung.yml").balken_bis == 12
+    (tmp_path / "falsch.yml").write_text("stadtteile:\n  balkenbis: 12\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="falsch.yml.*balkenbis"):
+        darstellung.lade(tmp_path / "falsch.yml")
+    (tmp_path / "null.yml").write_text("seite:\n  hoehe_max_zoll: 0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="hoehe_max_zoll.*größer als 0"):
+        darstellung.lade(tmp_path / "null.yml")
