@@ -40,9 +40,10 @@ class Unavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Violation:
-    """One axe rule that fails on one page, with the elements that fail it."""
+    """One axe rule that fails on one page in one window size, with the elements that fail it."""
 
     page: str
+    viewport: str                        # "1280x900" (desktop) or "390x844" (phone)
     rule: str
     impact: str
     help: str
@@ -52,7 +53,7 @@ class Violation:
     def __str__(self) -> str:
         where = "; ".join(f"{sel} {html[:120]}" for sel, html in self.nodes[:3])
         more = f" (+{len(self.nodes) - 3})" if len(self.nodes) > 3 else ""
-        return f"{self.page}: [{self.impact}] {self.rule}: {self.help} – {where}{more} ({self.url})"
+        return f"{self.page} ({self.viewport}): [{self.impact}] {self.rule}: {self.help} – {where}{more} ({self.url})"
 
 
 def chromium() -> str | None:
@@ -86,7 +87,8 @@ def require_browser(axe: bool = True) -> str:
 
 
 def audit(html_dir: Path, pages: list[str] | None = None, timeout: int = 900) -> list[Violation]:
-    """Every axe-core violation (all impacts) of the HTML pages below ``html_dir``.
+    """Every axe-core violation (all impacts) of the HTML pages below ``html_dir``, each page
+    audited in a desktop and a phone-sized window.
 
     ``pages`` limits the audit to these paths relative to ``html_dir``.
     """
@@ -98,9 +100,9 @@ def audit(html_dir: Path, pages: list[str] | None = None, timeout: int = 900) ->
     if result.returncode != 0:
         raise RuntimeError(f"axe-Lauf fehlgeschlagen:\n{result.stderr[-4000:]}")
     report = json.loads(result.stdout)
-    return [Violation(page, v["id"], v["impact"], v["help"], v["helpUrl"],
+    return [Violation(page, size, v["id"], v["impact"], v["help"], v["helpUrl"],
                       tuple((" ".join(map(str, n["target"])), n["html"]) for n in v["nodes"]))
-            for page, found in report["pages"].items() for v in found]
+            for page, sizes in report["pages"].items() for size, found in sizes.items() for v in found]
 
 
 def serious(violations: list[Violation]) -> list[Violation]:
@@ -112,7 +114,9 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("Aufruf: python tests/a11y.py HTML-ORDNER", file=sys.stderr)
         return 2
-    violations = audit(Path(argv[0]))
+    folder = Path(argv[0])
+    violations = audit(folder)
+    print(f"{len(list(folder.rglob('*.html')))} Seiten geprüft (axe-core in Chromium {chromium()})")
     for v in sorted(violations, key=lambda v: (v.impact not in SERIOUS, v.page, v.rule)):
         print(v)
     print(f"{len(violations)} Verstöße, davon {len(serious(violations))} ernst oder kritisch")

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import a11y
 from a11y import Violation, audit, require_browser, serious
 
 from helpers import grafik
@@ -320,11 +321,74 @@ def test_sortable_tables_in_chromium(tmp_path):
     assert state["ohne"] is None
 
 
+SCROLLEN = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>t</title>
+<style>main {{ width: 300px; }} .quarto-table {{ overflow-x: auto; }} td {{ white-space: nowrap; }}</style>
+</head><body><main>
+<div id="tbl-breit" class="quarto-table"><table><caption>Tabelle 1: breit</caption>
+<tbody><tr><td>{breit}</td></tr></tbody></table></div>
+<div id="tbl-schmal" class="quarto-table"><table><caption>Tabelle 2: schmal</caption>
+<tbody><tr><td>kurz</td></tr></tbody></table></div>
+<script>{script}</script>
+<script>
+function zustand(id) {{
+  var h = document.getElementById(id);
+  return [h.getAttribute("tabindex"), h.getAttribute("role"), h.getAttribute("aria-labelledby")];
+}}
+document.addEventListener("DOMContentLoaded", function () {{
+  var vorher = {{breit: zustand("tbl-breit"), schmal: zustand("tbl-schmal"),
+    titel: document.querySelector("#tbl-breit caption").id}};
+  document.querySelector("main").style.width = "20000px";   // wider column: no more scrolling
+  window.dispatchEvent(new Event("resize"));
+  requestAnimationFrame(function () {{ requestAnimationFrame(function () {{
+    vorher.nachher = zustand("tbl-breit");
+    document.title = JSON.stringify(vorher);
+  }}); }});
+}});
+</script></main></body></html>"""
+
+
+def test_scrolling_tables_take_keyboard_focus_in_chromium(tmp_path):
+    """A table wider than the column becomes a focusable, named region only while it scrolls."""
+    import json
+
+    chromium = require_browser(axe=False)
+    page = tmp_path / "scrollen.html"
+    page.write_text(SCROLLEN.format(script=(ASSETS / "tabellen.js").read_text(encoding="utf-8"),
+                                    breit=" Spalte" * 100), encoding="utf-8")
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    try:
+        result = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                                 f"--user-data-dir={profile}", "--virtual-time-budget=5000", "--dump-dom",
+                                 page.as_uri()], capture_output=True, text=True, timeout=120)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    title = re.search(r"<title>(.*?)</title>", result.stdout, re.S)
+    assert title and title.group(1) != "t", result.stderr[-2000:]
+    state = json.loads(title.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert state["titel"] == "tbl-breit-titel"
+    assert state["breit"] == ["0", "region", "tbl-breit-titel"]
+    assert state["schmal"] == [None, None, None]
+    assert state["nachher"] == [None, None, None]
+
+
 # --- axe-core in Chromium ---------------------------------------------------------------------
 
 def assert_no_serious(violations: list[Violation]) -> None:
     found = serious(violations)
     assert not found, f"{len(found)} ernste oder kritische axe-Verstöße:\n" + "\n".join(map(str, found))
+
+
+def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(a11y, "chromium", lambda: None)
+    monkeypatch.setattr(a11y, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="Chromium fehlt"):
+        require_browser(axe=False)
+    monkeypatch.setattr(a11y, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium fehlt"):
+        require_browser()
+    with pytest.raises(a11y.Unavailable):
+        audit(Path("."))
 
 
 def test_fixture_book_passes_axe(html_buch):

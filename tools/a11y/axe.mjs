@@ -3,9 +3,10 @@
 //   node tools/a11y/axe.mjs HTML_DIR CHROMIUM [PAGE ...]
 //
 // Serves HTML_DIR on 127.0.0.1 (like a web server would; no other network), opens every
-// *.html page (or the given relative paths) and prints one JSON object on stdout:
-// {"axe": version, "browser": version, "pages": {page: [violation, ...]}}, each violation as
-// axe reports it (id, impact, help, helpUrl, nodes with target, html, failureSummary).
+// *.html page (or the given relative paths) in a desktop and a phone-sized window (tables that
+// fit on one may scroll on the other) and prints one JSON object on stdout:
+// {"axe": version, "browser": version, "pages": {page: {viewport: [violation, ...]}}}, each
+// violation as axe reports it (id, impact, help, helpUrl, nodes with target, html, failureSummary).
 // Called by tests/a11y.py (audit()); the pinned versions are in package-lock.json.
 
 import { createServer } from "node:http";
@@ -16,6 +17,8 @@ import path from "node:path";
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 const AXE = require.resolve("axe-core/axe.min.js");
+
+const VIEWPORTS = { "1280x900": { width: 1280, height: 900 }, "390x844": { width: 390, height: 844 } };
 
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
@@ -62,25 +65,29 @@ async function main() {
   });
   const result = { axe: null, browser: browser.version(), pages: {} };
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "de-DE" });
+    const context = await browser.newContext({ locale: "de-DE" });
     // Only the served book: a page that needs the internet is itself a finding elsewhere.
     await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
     const page = await context.newPage();
     for (const name of pages) {
-      const response = await page.goto(base + name.split("/").map(encodeURIComponent).join("/"),
-                                       { waitUntil: "load" });
-      if (!response || !response.ok()) throw new Error(`${name}: HTTP ${response && response.status()}`);
-      await page.addScriptTag({ path: AXE });
-      const report = await page.evaluate(async () => {
-        const r = await window.axe.run(document, { resultTypes: ["violations"] });
-        return { version: r.testEngine.version, violations: r.violations };
-      });
-      result.axe = report.version;
-      result.pages[name] = report.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, tags: v.tags,
-        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, impact: n.impact,
-                                     failureSummary: n.failureSummary })),
-      }));
+      result.pages[name] = {};
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await page.setViewportSize(viewport);
+        const response = await page.goto(base + name.split("/").map(encodeURIComponent).join("/"),
+                                         { waitUntil: "load" });
+        if (!response || !response.ok()) throw new Error(`${name}: HTTP ${response && response.status()}`);
+        await page.addScriptTag({ path: AXE });
+        const report = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { resultTypes: ["violations"] });
+          return { version: r.testEngine.version, violations: r.violations };
+        });
+        result.axe = report.version;
+        result.pages[name][size] = report.violations.map((v) => ({
+          id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, tags: v.tags,
+          nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, impact: n.impact,
+                                       failureSummary: n.failureSummary })),
+        }));
+      }
     }
   } finally {
     await browser.close();
