@@ -3,8 +3,10 @@
 Over every page of a build: images with alt text, no empty links, ``<html lang="de">``,
 one ``h1`` per page and no skipped heading levels. Over the stylesheet: every text colour
 reaches 4.5:1 on every background it can stand on, computed from the CSS variables. The
-chart text colours of ``helpers.grafik`` reach 4.5:1 on white. The sortable-table script
-is checked in headless Chromium when it is installed.
+chart text colours of ``helpers.grafik`` reach 4.5:1 on white. In headless Chromium
+(``tests/a11y.py``; skipped without it, but failing in CI): the sortable-table script, and an
+axe-core audit of every page of the fixture book and of the real book with no serious or
+critical violation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import a11y
+from a11y import Violation, audit, require_browser, serious
 
 from helpers import grafik
 from helpers.build.book import Chapter
@@ -260,8 +264,6 @@ def test_chart_text_colours_pass_against_white():
 
 # --- sortable tables in a real browser --------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
 TABELLE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>t</title></head><body><main>
 <table><thead><tr><th>Stadtteil</th><th>Einwohner</th><th>Anteil</th></tr></thead><tbody>
 <tr><td>Altstadt</td><td>4.244</td><td>5,5 %</td></tr>
@@ -291,15 +293,15 @@ document.title = JSON.stringify({{knoepfe: k.length, auf: auf, sortAuf: sortAuf,
 </script></main></body></html>"""
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium fehlt (nur für den Browsertest der Tabellen)")
 def test_sortable_tables_in_chromium(tmp_path):
     import json
 
+    chromium = require_browser(axe=False)
     page = tmp_path / "tabelle.html"
     page.write_text(TABELLE.format(script=(ASSETS / "tabellen.js").read_text(encoding="utf-8")), encoding="utf-8")
     profile = tempfile.mkdtemp(prefix="chromium-")
     try:
-        result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        result = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                                  f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
                                 capture_output=True, text=True, timeout=120)
@@ -319,6 +321,102 @@ def test_sortable_tables_in_chromium(tmp_path):
     assert state["ohne"] is None
 
 
+SCROLLEN = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>t</title>
+<style>main {{ width: 300px; }} .quarto-table {{ overflow-x: auto; }} td {{ white-space: nowrap; }}</style>
+</head><body><main>
+<div id="tbl-breit" class="quarto-table"><table><caption>Tabelle 1: breit</caption>
+<tbody><tr><td>{breit}</td></tr></tbody></table></div>
+<div id="tbl-schmal" class="quarto-table"><table><caption>Tabelle 2: schmal</caption>
+<tbody><tr><td>kurz</td></tr></tbody></table></div>
+<script>{script}</script>
+<script>
+function zustand(id) {{
+  var h = document.getElementById(id);
+  return [h.getAttribute("tabindex"), h.getAttribute("role"), h.getAttribute("aria-labelledby")];
+}}
+document.addEventListener("DOMContentLoaded", function () {{
+  var vorher = {{breit: zustand("tbl-breit"), schmal: zustand("tbl-schmal"),
+    titel: document.querySelector("#tbl-breit caption").id}};
+  document.querySelector("main").style.width = "20000px";   // wider column: no more scrolling
+  window.dispatchEvent(new Event("resize"));
+  requestAnimationFrame(function () {{ requestAnimationFrame(function () {{
+    vorher.nachher = zustand("tbl-breit");
+    document.title = JSON.stringify(vorher);
+  }}); }});
+}});
+</script></main></body></html>"""
+
+
+def test_scrolling_tables_take_keyboard_focus_in_chromium(tmp_path):
+    """A table wider than the column becomes a focusable, named region only while it scrolls."""
+    import json
+
+    chromium = require_browser(axe=False)
+    page = tmp_path / "scrollen.html"
+    page.write_text(SCROLLEN.format(script=(ASSETS / "tabellen.js").read_text(encoding="utf-8"),
+                                    breit=" Spalte" * 100), encoding="utf-8")
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    try:
+        result = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                                 f"--user-data-dir={profile}", "--virtual-time-budget=5000", "--dump-dom",
+                                 page.as_uri()], capture_output=True, text=True, timeout=120)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    title = re.search(r"<title>(.*?)</title>", result.stdout, re.S)
+    assert title and title.group(1) != "t", result.stderr[-2000:]
+    state = json.loads(title.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert state["titel"] == "tbl-breit-titel"
+    assert state["breit"] == ["0", "region", "tbl-breit-titel"]
+    assert state["schmal"] == [None, None, None]
+    assert state["nachher"] == [None, None, None]
+
+
+# --- axe-core in Chromium ---------------------------------------------------------------------
+
+def assert_no_serious(violations: list[Violation]) -> None:
+    found = serious(violations)
+    assert not found, f"{len(found)} ernste oder kritische axe-Verstöße:\n" + "\n".join(map(str, found))
+
+
+def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(a11y, "chromium", lambda: None)
+    monkeypatch.setattr(a11y, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="Chromium fehlt"):
+        require_browser(axe=False)
+    monkeypatch.setattr(a11y, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium fehlt"):
+        require_browser()
+    with pytest.raises(a11y.Unavailable):
+        audit(Path("."))
+
+
+def test_fixture_book_passes_axe(html_buch):
+    require_browser()
+    assert_no_serious(audit(html_buch))
+
+
+def test_axe_audit_reports_violations_of_every_page(tmp_path):
+    """The audit itself: it reaches pages in subfolders and reports what axe finds, with impact."""
+    require_browser()
+    (tmp_path / "kapitel").mkdir()
+    (tmp_path / "schlecht.html").write_text(
+        '<!DOCTYPE html><html><head><title>Schlecht</title></head><body><main><h1>Schlecht</h1>'
+        '<img src="x.png"><a href="kapitel/ohne-main.html"></a>'
+        '<p style="color:#aaaaaa;background:#ffffff">blass</p></main></body></html>', encoding="utf-8")
+    (tmp_path / "kapitel" / "ohne-main.html").write_text(
+        '<!DOCTYPE html><html lang="de"><head><title>Ohne main</title></head><body><h1>Kapitel</h1>'
+        '<p>Text</p></body></html>', encoding="utf-8")
+    found = audit(tmp_path)
+    assert {(v.page, v.rule) for v in serious(found)} == {
+        ("schlecht.html", "html-has-lang"), ("schlecht.html", "image-alt"),
+        ("schlecht.html", "link-name"), ("schlecht.html", "color-contrast")}
+    moderate = {(v.page, v.rule) for v in found if v.impact == "moderate"}
+    assert ("kapitel/ohne-main.html", "landmark-one-main") in moderate
+    image = next(v for v in found if v.rule == "image-alt")
+    assert image.impact == "critical" and image.nodes[0][0] == "img" and "x.png" in str(image)
+
+
 # --- the real book ----------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -336,3 +434,11 @@ def test_real_book_html_is_accessible():
     toc = re.search(r'<aside class="seiten-toc".*?</aside>', glossar, re.S)
     unlisted = re.findall(r'<(?:section|h\d) id="([^"]+)" class="[^"]*unlisted', glossar)
     assert unlisted and toc and not any(f'href="#{i}"' in toc.group(0) for i in unlisted)
+
+
+@pytest.mark.slow
+def test_real_book_passes_axe():
+    from test_formate import echtes_buch
+
+    require_browser()
+    assert_no_serious(audit(echtes_buch()))

@@ -117,7 +117,7 @@ def test_labels_im_ganzen_buch_eindeutig():
 def test_notebook_ohne_ausgaben_gespeichert(pfad):
     mit = zellen_mit_ausgaben(pfad)
     assert not mit, (f"{_rel(pfad)} enthält Ausgaben oder Ausführungszähler (Zellen {mit}); "
-                     f"bereinigen mit: python -m helpers.nbstrip {_rel(pfad)}")
+                     "bereinigen: make venv (richtet den Git-Filter nbstripout ein), dann git add")
 
 
 @pytest.mark.parametrize("pfad", NOTEBOOKS, ids=lambda p: p.name)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -51,15 +52,14 @@ def write_in_place(root: Path, executed: dict) -> None:
 
 def restore_notebooks(root: Path, paths: list[Path]) -> None:
     """Put the original notebooks back; strip executed ones without a kept original; touch no other."""
-    from helpers import nbstrip
-
     for path in paths:
         keep = originals_folder(root) / path.resolve().relative_to(root.resolve())
         if keep.is_file():
             shutil.copyfile(keep, path)
             keep.unlink()
         elif path.is_file() and any(c.get("outputs") for c in nbformat.read(path, as_version=4).cells):
-            nbstrip.main([str(path)])
+            # the same tool (and cell ids kept) as the git filter set up by ``make venv``
+            subprocess.run([sys.executable, "-m", "nbstripout", "--keep-id", str(path)], check=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,9 @@
 // PDF and DOCX, the tables stay as they are. German numbers ("13.036", "12,5 %", "−1,2 Pp.")
 // sort as numbers; "•" (suppressed) and "–" (no value) sort last; total rows ("Gesamtstadt",
 // written in bold) stay at the end.
+// A table wider than the page column scrolls sideways in its wrapper (phones, long tables);
+// while it does, the wrapper is a named region that takes keyboard focus, so it can be
+// scrolled with the arrow keys (WCAG 2.1.1; axe rule scrollable-region-focusable).
 (function () {
   "use strict";
   var MINDESTZEILEN = 5;
@@ -78,9 +81,47 @@
     tabelle.classList.add("sortierbar");
   }
 
+  var ohneId = 0;
+
+  function scrollbereich(huelle, tabelle) {
+    var scrollt = huelle.scrollWidth > huelle.clientWidth + 1;
+    var markiert = huelle.hasAttribute("data-scrollbereich");
+    if (scrollt && !markiert && !huelle.hasAttribute("tabindex")) {
+      huelle.setAttribute("data-scrollbereich", "");
+      huelle.setAttribute("tabindex", "0");
+      huelle.setAttribute("role", "region");
+      if (tabelle.caption) {
+        if (!tabelle.caption.id) tabelle.caption.id = (huelle.id || "tabelle-" + (++ohneId)) + "-titel";
+        huelle.setAttribute("aria-labelledby", tabelle.caption.id);
+      } else {
+        huelle.setAttribute("aria-label", "Tabelle");
+      }
+    } else if (!scrollt && markiert) {
+      ["data-scrollbereich", "tabindex", "role", "aria-labelledby", "aria-label"].forEach(function (a) {
+        huelle.removeAttribute(a);
+      });
+    }
+  }
+
+  function scrollbereiche() {
+    Array.prototype.forEach.call(document.querySelectorAll("main table"), function (t) {
+      var huelle = t.parentElement;
+      if (huelle && huelle.tagName !== "MAIN" && /auto|scroll/.test(getComputedStyle(huelle).overflowX)) {
+        scrollbereich(huelle, t);
+      }
+    });
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("main table"), function (t) {
       if (geeignet(t)) einrichten(t);
+    });
+    scrollbereiche();
+    var geplant = false;
+    window.addEventListener("resize", function () {
+      if (geplant) return;
+      geplant = true;
+      window.requestAnimationFrame(function () { geplant = false; scrollbereiche(); });
     });
   }
 
