@@ -97,7 +97,7 @@ def test_same_downloads(books):
     assert names["quarto"] == names["python"] and names["quarto"]
     for name in names["quarto"]:
         if name.endswith(".csv"):
-            assert (books["quarto"] / "daten" / name).read_bytes() == (books["python"] / "daten" / name).read_bytes(), name
+            assert (books["quarto"] / name).read_bytes() == (books["python"] / name).read_bytes(), name
 
 
 def test_notebooks_left_without_outputs(books):
