@@ -136,3 +136,76 @@ def test_kurztitel_falls_back_to_titel():
     assert texte.kurztitel({"titel": "Anteil der Kinder", "kurztitel": "Kinder"}) == "Kinder"
     assert texte.kurztitel({"titel": "Anteil der Kinder", "kurztitel": float("nan")}) == "Anteil der Kinder"
     assert texte.kurztitel(pd.Series({"titel": "T", "kurztitel": "  "})) == "T"
+
+
+def _ind_zaehler(faelle_2018, faelle_2013, nenner):
+    """Districts with counts: {name: numerator} over the same denominators {name: n}."""
+    rows = []
+    for jahr, faelle in ((2018, faelle_2018), (2013, faelle_2013)):
+        for name, z in faelle.items():
+            n = nenner[name]
+            rows.append(dict(stadtteil=name, jahr=jahr, indikator="q", wert=100 * z / n, zaehler=float(z),
+                             nenner=float(n), gesperrt=False, unsicher=False))
+        z, n = sum(faelle.values()), sum(nenner.values())
+        rows.append(dict(stadtteil="Gesamtstadt", jahr=jahr, indikator="q", wert=100 * z / n, zaehler=float(z),
+                         nenner=float(n), gesperrt=False, unsicher=False))
+    return pd.DataFrame(rows)
+
+
+def test_vergleich_wilson_interval_only_for_proportions_and_never_for_suppressed():
+    from statsmodels.stats.proportion import proportion_confint
+
+    ind = _ind_zaehler({"A": 30, "B": 5}, {"A": 30, "B": 5}, {"A": 200, "B": 50})
+    tab = tabellen.vergleich(ind, "q", 2018, faktor=100.0).set_index("stadtteil")
+    lo, hi = proportion_confint(30, 200, method="wilson")
+    assert tab.loc["A", ["ci_unten", "ci_oben"]].tolist() == pytest.approx([100 * lo, 100 * hi])
+    assert tabellen.vergleich(ind, "q", 2018)["ci_unten"].isna().all()  # no factor: no interval
+    ind.loc[ind["stadtteil"] == "B", "gesperrt"] = True
+    gesperrt = tabellen.vergleich(ind, "q", 2018, faktor=100.0).set_index("stadtteil")
+    assert gesperrt.loc["B", ["ci_unten", "ci_oben"]].isna().all()
+    md = tabellen.vergleich_markdown(gesperrt.reset_index(), "%")
+    assert "95-%-Intervall" in md.splitlines()[0]
+    assert next(z for z in md.splitlines() if z.startswith("| B ")).count("•") == 4
+
+
+def test_intervall_faktor_from_catalog_entry():
+    assert tabellen.intervall_faktor({"nenner": "einwohner", "faktor": 100}) == 100.0
+    assert tabellen.intervall_faktor({"nenner": "kinder", "faktor": 100,
+                                      "zaehler_kann_nenner_uebersteigen": True}) is None
+    assert tabellen.intervall_faktor({"nenner": float("nan"), "faktor": 1}) is None
+
+
+def test_far_district_is_not_deutlich_when_its_interval_contains_the_city_value():
+    # C (25 %) is far above the others by the spread of the values, but has only 8 people
+    faelle = {"A": 100, "B": 100, "C": 2, "D": 100, "E": 100}
+    nenner = {"A": 1000, "B": 1000, "C": 8, "D": 1000, "E": 1000}
+    tab = tabellen.vergleich(_ind_zaehler(faelle, faelle, nenner), "q", 2018, faktor=100.0)
+    text = " ".join(texte.auffaelligkeiten(tab, "Quote", "%"))
+    assert "C liegt deutlich" not in text and "Kein Stadtteil weicht deutlich" in text
+    # the same share on 1,200 people is beyond chance
+    faelle["C"], nenner["C"] = 300, 1200
+    tab = tabellen.vergleich(_ind_zaehler(faelle, faelle, nenner), "q", 2018, faktor=100.0)
+    assert "C liegt deutlich über dem Wert der Gesamtstadt" in " ".join(texte.auffaelligkeiten(tab, "Quote", "%"))
+
+
+def test_largest_change_is_called_strongest_only_beyond_chance():
+    nenner = {"A": 20, "B": 2000, "C": 2000}
+    ind = _ind_zaehler({"A": 8, "B": 500, "C": 200}, {"A": 4, "B": 400, "C": 200}, nenner)
+    v = texte.veraenderungen(ind, "q", 2018, 2013, faktor=100.0)
+    assert v.set_index("stadtteil").loc["A", "veraenderung"] == pytest.approx(20.0)
+    tab = tabellen.vergleich(ind, "q", 2018, faktor=100.0)
+    satz = texte.auffaelligkeiten(tab, "Quote", "%", trend=v)[-1]
+    # A changed most (+20 points on 20 people) but within chance; B (+5 points on 2,000) is beyond it
+    assert "über die Zufallsschwankung hinaus – in B (+5,0 Pp." in satz
+    assert "größere Veränderung in A (+20,0 Pp." in satz and "zufällig" in satz
+    ruhig = _ind_zaehler({"A": 8, "B": 401, "C": 200}, {"A": 4, "B": 400, "C": 200}, nenner)
+    satz = texte.auffaelligkeiten(tab, "Quote", "%", trend=texte.veraenderungen(ruhig, "q", 2018, 2013, 100.0))[-1]
+    assert satz.startswith("Keine Veränderung in einem Stadtteil geht über die Zufallsschwankung hinaus")
+
+
+def test_newcombe_interval_matches_the_published_examples():
+    from helpers.statistik import newcombe
+
+    # Newcombe (1998), Statistics in Medicine 17, 873-890, Table II, method 10, examples (a) and (b)
+    assert np.concatenate(newcombe(56, 70, 48, 80, 1.0)) == pytest.approx([0.0524, 0.3339], abs=1e-4)
+    assert np.concatenate(newcombe(9, 10, 3, 10, 1.0)) == pytest.approx([0.1705, 0.8090], abs=1e-4)

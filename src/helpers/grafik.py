@@ -148,8 +148,11 @@ def balken_stadtteile(
         _fehlerbalken(ax, daten, y, intervall)
     stellen = fmt.stellen_fuer(einheit)
     for yi, (_, row) in zip(y, daten.iterrows()):
+        ende = max(row["wert"], 0) if pd.notna(row["wert"]) else 0
+        if intervall is not None and pd.notna(row[intervall[1]]):
+            ende = max(ende, row[intervall[1]])  # the label must not cover the interval's whisker
         ax.annotate(_wert_text(row, stellen),
-                    xy=(max(row["wert"], 0) if pd.notna(row["wert"]) else 0, yi),
+                    xy=(ende, yi),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8.5,
                     color=FARBE_TEXT, zorder=5,
                     # white box: the dashed city line must not cross the value label
@@ -159,12 +162,18 @@ def balken_stadtteile(
     ax.margins(x=0.12)
     stadt_linie(ax, stadtwert, stadt_text)
     deutsche_achse(ax, "x")
-    if einheit:
-        ax.set_xlabel(einheit)
+    ax.set_xlabel(achsentext(einheit, intervall is not None))
     if titel:
         ax.set_title(titel)
     fig.tight_layout()
     return fig
+
+
+def achsentext(einheit: str, mit_intervall: bool) -> str:
+    """The x axis label; says what the error bars are, so that no legend is needed."""
+    if not mit_intervall:
+        return einheit
+    return f"{einheit} (Linien: 95-%-Intervall nach Wilson)".strip()
 
 
 def _wert_text(row, stellen: int) -> str:
@@ -255,8 +264,7 @@ def punkte_auswahl(
     unten.margins(x=0.14)
     stadt_linie(unten, stadtwert, "")
     deutsche_achse(unten, "x")
-    if einheit:
-        unten.set_xlabel(einheit)
+    unten.set_xlabel(achsentext(einheit, intervall is not None))
     unten.annotate(f"die {darstellung.zahlwort(n)} höchsten und niedrigsten Werte", xy=(0, 1), xycoords="axes fraction",
                    xytext=(0, 3), textcoords="offset points", fontsize=8, color=FARBE_TEXT, va="bottom")
     fig.subplots_adjust(left=0.24, right=0.97, top=1 - 0.45 / hoehe, bottom=0.55 / hoehe)

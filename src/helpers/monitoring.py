@@ -40,8 +40,9 @@ def kennzahlen(ctx, handlungsfeld: int, indikatoren: list[str] | None = None) ->
 
 
 def vergleich(ctx, indikator: str, jahr: int | None = None):
-    """District comparison table (DataFrame) for one indicator."""
-    return tabellen.vergleich(ctx.indikatoren, indikator, jahr or ctx.jahr, ctx.reihenfolge)
+    """District comparison table (DataFrame) for one indicator, with Wilson intervals for proportions."""
+    return tabellen.vergleich(ctx.indikatoren, indikator, jahr or ctx.jahr, ctx.reihenfolge,
+                              faktor=tabellen.intervall_faktor(_meta(ctx, indikator)))
 
 
 def vergleich_abbildung(ctx, indikator: str, jahr: int | None = None):
@@ -54,6 +55,7 @@ def vergleich_abbildung(ctx, indikator: str, jahr: int | None = None):
         einheit=meta["einheit"],
         titel=kurztitel(meta),
         hervorheben=tabellen.abweichendste(tab, 2),
+        intervall=("ci_unten", "ci_oben") if tab["ci_unten"].notna().any() else None,
     )
 
 
@@ -86,7 +88,7 @@ def befund(ctx, indikator: str) -> str:
     vorher = tabellen.stadtwert(ind, indikator, vj) if vj else float("nan")
     saetze = [texte.wert_satz(meta["titel"], meta["einheit"], ctx.bericht.stadt,
                               ctx.jahr, jetzt, vj, vorher)]
-    trend = texte.veraenderungen(ind, indikator, ctx.jahr, vj) if vj else None
+    trend = texte.veraenderungen(ind, indikator, ctx.jahr, vj, tabellen.intervall_faktor(meta)) if vj else None
     saetze += texte.auffaelligkeiten(vergleich(ctx, indikator), kurztitel(meta), meta["einheit"], trend)
     return texte.absatz(saetze)
 

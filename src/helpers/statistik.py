@@ -64,6 +64,23 @@ def wilson(zaehler, nenner, faktor=100.0, niveau: float = 0.95) -> tuple[np.ndar
     return unten, oben
 
 
+def newcombe(zaehler1, nenner1, zaehler2, nenner2, faktor=100.0,
+             niveau: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Interval of the difference p1 − p2 of two proportions (Newcombe 1998, method 10: hybrid
+    of the two Wilson intervals), in units of ``faktor``. NaN where either Wilson interval is
+    undefined. Treats the two years as independent samples, which is conservative for the same
+    district's population in two years."""
+    z1, n1, z2, n2 = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (zaehler1, nenner1, zaehler2, nenner2))
+    l1, u1 = wilson(z1, n1, faktor, niveau)
+    l2, u2 = wilson(z2, n2, faktor, niveau)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = z1 / n1 * faktor, z2 / n2 * faktor
+    d = p1 - p2
+    unten = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    oben = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return unten, oben
+
+
 def lage_zur_stadt(ci_unten, ci_oben, stadtwert) -> np.ndarray:
     """"über" / "unter" when the district's interval lies entirely above / below the city value,
     "" when it contains it (no statement such as "deutlich über der Gesamtstadt" is supported)

@@ -60,12 +60,16 @@ def vergleich(
     indikator: str,
     jahr: int,
     reihenfolge: Sequence[str] | None = None,
+    faktor: float | None = None,
 ) -> pd.DataFrame:
     """Each district against the city in one year.
 
     Columns: ``stadtteil``, ``wert``, ``stadt``, ``differenz`` (wert − stadt, in the
     indicator's unit, i.e. percentage points for shares), ``rang`` (1 = highest
-    value; suppressed districts get no rank), ``gesperrt``, ``unsicher``.
+    value; suppressed districts get no rank), ``gesperrt``, ``unsicher``, ``ci_unten``,
+    ``ci_oben``. The 95 % Wilson interval is computed when ``faktor`` is given (the
+    indicator is a proportion of people, see :func:`intervall_faktor`); suppressed
+    districts never get one, since its bounds would reveal the count.
     Rows follow ``reihenfolge`` (the stadtteile.csv order) when given.
     """
     r = reihe(ind, indikator)
@@ -74,10 +78,37 @@ def vergleich(
     out["stadt"] = stadtwert(ind, indikator, jahr)
     out["differenz"] = out["wert"] - out["stadt"]
     out["rang"] = out["wert"].rank(ascending=False, method="min").astype("Int64")
+    out["ci_unten"], out["ci_oben"] = _intervall(r, faktor)
     if reihenfolge is not None:
         pos = {n: i for i, n in enumerate(reihenfolge)}
         out = out.sort_values("stadtteil", key=lambda s: s.map(pos))
-    return out[["stadtteil", "wert", "stadt", "differenz", "rang", "gesperrt", "unsicher"]].reset_index(drop=True)
+    return out[["stadtteil", "wert", "stadt", "differenz", "rang", "gesperrt", "unsicher",
+                "ci_unten", "ci_oben"]].reset_index(drop=True)
+
+
+def intervall_faktor(meta) -> float | None:
+    """The catalog factor of an indicator whose values are proportions of people (Wilson interval
+    defined), ``None`` for rates that can exceed their denominator (places per 100 children) and
+    for values without numerator and denominator."""
+    def gesetzt(x) -> bool:
+        return x is not None and not (isinstance(x, float) and np.isnan(x)) and x != ""
+
+    nenner, uebersteigt, f = (meta.get(k) for k in ("nenner", "zaehler_kann_nenner_uebersteigen", "faktor"))
+    if not gesetzt(nenner) or (gesetzt(uebersteigt) and bool(uebersteigt)) or not gesetzt(f):
+        return None
+    return float(f)
+
+
+def _intervall(r: pd.DataFrame, faktor: float | None) -> tuple[np.ndarray, np.ndarray]:
+    leer = np.full(len(r), np.nan)
+    if faktor is None or "zaehler" not in r or "nenner" not in r:
+        return leer, leer.copy()
+    from helpers.statistik import wilson
+
+    gesperrt = r["gesperrt"].to_numpy(dtype=bool)
+    zaehler = r["zaehler"].to_numpy(dtype=float).copy()
+    zaehler[gesperrt] = np.nan
+    return wilson(zaehler, r["nenner"].to_numpy(dtype=float), faktor)
 
 
 def vergleich_markdown(tab: pd.DataFrame, einheit: str, titel_wert: str = "Wert") -> str:
@@ -91,16 +122,29 @@ def vergleich_markdown(tab: pd.DataFrame, einheit: str, titel_wert: str = "Wert"
             f"{titel_wert} ({einheit})" if einheit else titel_wert: [
                 fmt.zelle(w, g, u, stellen) for w, g, u in zip(t["wert"], t["gesperrt"], t["unsicher"])
             ],
-            "Abweichung zur Gesamtstadt": [
+            "Abweichung von der Gesamtstadt": [
                 fmt.GESPERRT if g else fmt.punkte(d, einheit, stellen) for d, g in zip(t["differenz"], t["gesperrt"])
             ],
             "Rang": [fmt.GESPERRT if g else (fmt.FEHLT if pd.isna(r) else str(int(r))) for r, g in zip(t["rang"], t["gesperrt"])],
         }
     )
+    mit_intervall = "ci_unten" in t and t["ci_unten"].notna().any()
+    if mit_intervall:
+        # after the value: the reader sees at once how far the value may be off by chance
+        zeilen.insert(2, "95-%-Intervall", [
+            fmt.GESPERRT if g else intervall_text(u, o, stellen)
+            for u, o, g in zip(t["ci_unten"], t["ci_oben"], t["gesperrt"])])
     stadt = tab["stadt"].iloc[0] if len(tab) else np.nan
     zeilen = luecke_einfuegen(zeilen, weggelassen)
-    zeilen.loc[len(zeilen)] = [f"**{STADT}**", f"**{fmt.zahl(stadt, stellen)}**", "", ""]
+    zeilen.loc[len(zeilen)] = [f"**{STADT}**", f"**{fmt.zahl(stadt, stellen)}**"] + [""] * (zeilen.shape[1] - 2)
     return fmt.markdown_tabelle(zeilen)
+
+
+def intervall_text(unten: float, oben: float, stellen: int = 1) -> str:
+    """``"12,9–16,2"`` (95 % interval of a value), "–" when there is none."""
+    if pd.isna(unten) or pd.isna(oben):
+        return fmt.FEHLT
+    return f"{fmt.zahl(unten, stellen)}–{fmt.zahl(oben, stellen)}"
 
 
 def kuerzen(t: pd.DataFrame, n: int | None = None) -> tuple[pd.DataFrame, int]:

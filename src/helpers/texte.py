@@ -67,33 +67,59 @@ def auffaelligkeiten(
         f"(Gesamtstadt: {fmt.wert(hoch['stadt'], einheit)})."
     )
     sd = t["wert"].std(ddof=1)
+    mit_ci = "ci_unten" in t and t["ci_unten"].notna().any()
     if len(t) >= 3 and sd > 0:
         weit = t.reindex(t["differenz"].abs().sort_values(ascending=False, kind="stable").index)
-        ueber = weit[weit["differenz"] > schwelle_sd * sd]["stadtteil"].tolist()  # farthest first
-        unter = weit[weit["differenz"] < -schwelle_sd * sd]["stadtteil"].tolist()
+        # far from the city by the spread of the districts, and - for proportions - beyond chance:
+        # the district's 95 % interval lies entirely on one side of the city value
+        ueber = weit["differenz"] > schwelle_sd * sd
+        unter = weit["differenz"] < -schwelle_sd * sd
+        if mit_ci:
+            ueber &= weit["ci_unten"] > weit["stadt"]
+            unter &= weit["ci_oben"] < weit["stadt"]
+        ueber, unter = weit[ueber]["stadtteil"].tolist(), weit[unter]["stadtteil"].tolist()  # farthest first
         teile = [_abweichung_satzteil(namen, richtung, len(t), erstes=not teile_davor)
                  for teile_davor, (namen, richtung) in enumerate(((ueber, "über"), (unter, "unter"))) if namen]
         teile = [t_ for t_ in teile if t_]
-        if teile:
-            saetze.append(
-                "; ".join(teile)
-                + " (Abstand zur Gesamtstadt größer als "
-                + ("eine Standardabweichung" if schwelle_sd == 1 else
+        sd_text = ("eine Standardabweichung" if schwelle_sd == 1 else
                    f"{fmt.zahl(schwelle_sd, 1 if schwelle_sd % 1 else 0)} Standardabweichungen")
-                + " der Stadtteilwerte)."
-            )
+        kriterium = (f"Abstand zur Gesamtstadt größer als {sd_text} der Stadtteilwerte"
+                     + (" und 95-%-Intervall ganz auf einer Seite des städtischen Werts" if mit_ci else ""))
+        if teile:
+            saetze.append("; ".join(teile) + f" ({kriterium}).")
         else:
-            saetze.append("Kein Stadtteil weicht um mehr als eine Standardabweichung vom Wert der Gesamtstadt ab.")
+            saetze.append(f"Kein Stadtteil weicht deutlich vom Wert der Gesamtstadt ab ({kriterium}).")
     if trend is not None:
-        tr = trend.dropna(subset=["veraenderung"])
-        tr = tr[tr["stadtteil"] != STADT]
-        if not tr.empty:
-            groesste = tr.loc[tr["veraenderung"].abs().idxmax()]
-            saetze.append(
-                f"Am stärksten verändert hat sich der Wert in {groesste['stadtteil']} "
-                f"({fmt.punkte(groesste['veraenderung'], einheit, stellen)})."
-            )
+        saetze += _veraenderung_saetze(trend, einheit, stellen)
     return saetze
+
+
+def _veraenderung_saetze(trend: pd.DataFrame, einheit: str, stellen: int) -> list[str]:
+    """The largest change among the districts; with intervals only a change beyond chance is
+    called the strongest, and a larger one within chance is named as such."""
+    tr = trend.dropna(subset=["veraenderung"])
+    tr = tr[tr["stadtteil"] != STADT]
+    if tr.empty:
+        return []
+    groesste = tr.loc[tr["veraenderung"].abs().idxmax()]
+    wert = fmt.punkte(groesste["veraenderung"], einheit, stellen)
+    if "ci_unten" not in tr or not tr["ci_unten"].notna().any():
+        return [f"Am stärksten verändert hat sich der Wert in {groesste['stadtteil']} ({wert})."]
+
+    def ki(r) -> str:
+        return f"95-%-Intervall {fmt.punkte(r['ci_unten'], einheit, stellen)} bis {fmt.punkte(r['ci_oben'], einheit, stellen)}"
+
+    sicher = tr[(tr["ci_unten"] > 0) | (tr["ci_oben"] < 0)]
+    if sicher.empty:
+        return [f"Keine Veränderung in einem Stadtteil geht über die Zufallsschwankung hinaus (das 95-%-Intervall "
+                f"schließt jeweils null ein); rechnerisch am größten ist sie in {groesste['stadtteil']} ({wert})."]
+    s = sicher.loc[sicher["veraenderung"].abs().idxmax()]
+    satz = (f"Am stärksten verändert hat sich der Wert – über die Zufallsschwankung hinaus – in {s['stadtteil']} "
+            f"({fmt.punkte(s['veraenderung'], einheit, stellen)}; {ki(s)}).")
+    if groesste["stadtteil"] != s["stadtteil"]:
+        satz += (f" Die rechnerisch größere Veränderung in {groesste['stadtteil']} ({wert}; {ki(groesste)}) "
+                 "kann auch zufällig sein.")
+    return [satz]
 
 
 def _abweichung_satzteil(namen: list[str], richtung: str, n: int, erstes: bool) -> str:
@@ -131,13 +157,24 @@ def spitze(tab: pd.DataFrame, spalte: str = "wert", hoch: bool = True, n: int | 
             f"({fmt.aufzaehlung(t['stadtteil'].tolist())})")
 
 
-def veraenderungen(ind: pd.DataFrame, indikator: str, jahr: int, vergleich_jahr: int) -> pd.DataFrame:
-    """Change of each district's published value between two years (``stadtteil``, ``veraenderung``)."""
+def veraenderungen(ind: pd.DataFrame, indikator: str, jahr: int, vergleich_jahr: int,
+                   faktor: float | None = None) -> pd.DataFrame:
+    """Change of each district's published value between two years (``stadtteil``, ``veraenderung``).
+
+    With ``faktor`` (a proportion, see :func:`helpers.tabellen.intervall_faktor`) also the 95 %
+    interval of the change (``ci_unten``, ``ci_oben``; Newcombe's hybrid score interval).
+    """
+    from helpers.statistik import newcombe
+
     r = ind[(ind["indikator"] == indikator) & ~ind["gesperrt"]]
-    a = r[r["jahr"] == jahr].set_index("stadtteil")["wert"]
-    b = r[r["jahr"] == vergleich_jahr].set_index("stadtteil")["wert"]
-    d = (a - b).dropna()
-    return pd.DataFrame({"stadtteil": d.index, "veraenderung": d.to_numpy()})
+    a = r[r["jahr"] == jahr].set_index("stadtteil")
+    b = r[r["jahr"] == vergleich_jahr].set_index("stadtteil")
+    d = (a["wert"] - b["wert"]).dropna()
+    out = pd.DataFrame({"stadtteil": d.index, "veraenderung": d.to_numpy()})
+    if faktor is not None and {"zaehler", "nenner"} <= set(r.columns):
+        a, b = a.reindex(d.index), b.reindex(d.index)
+        out["ci_unten"], out["ci_oben"] = newcombe(a["zaehler"], a["nenner"], b["zaehler"], b["nenner"], faktor)
+    return out
 
 
 def stadtteil_liste(stadt: str, namen: list[str]) -> str:

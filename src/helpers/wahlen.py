@@ -128,7 +128,7 @@ def veraenderung_stadtteile(ind: pd.DataFrame, wahl: pd.Series) -> pd.DataFrame 
     """Change of each district's turnout against the previous election of the same type."""
     if pd.isna(wahl["vorjahr"]):
         return None
-    return texte.veraenderungen(ind, wahl["indikator"], int(wahl["jahr"]), int(wahl["vorjahr"]))
+    return texte.veraenderungen(ind, wahl["indikator"], int(wahl["jahr"]), int(wahl["vorjahr"]), faktor=100.0)
 
 
 def kennzahlen_markdown(letzte: pd.DataFrame) -> str:
@@ -283,7 +283,8 @@ def befund(ind: pd.DataFrame, wahl: pd.Series, stadt: str, reihenfolge: Sequence
         satz += (f" ({bezeichnung(wahl['wahl'], wahl['vorjahr'])}: {fmt.prozent(wahl['stadt_vorher'])}; "
                  f"Veränderung {fmt.punkte(wahl['veraenderung'])})")
     saetze = [satz + "."]
-    tab = tabellen.vergleich(ind, wahl["indikator"], int(wahl["jahr"]), reihenfolge)
+    # turnout is a proportion of the electorate: "deutlich" needs the Wilson interval as elsewhere
+    tab = tabellen.vergleich(ind, wahl["indikator"], int(wahl["jahr"]), reihenfolge, faktor=100.0)
     saetze += texte.auffaelligkeiten(tab, f"Wahlbeteiligung {name}", "%", veraenderung_stadtteile(ind, wahl))
     pub = tab[~tab["gesperrt"] & tab["wert"].notna()]
     if len(pub) >= 2:
