@@ -445,3 +445,28 @@ def test_real_book_passes_axe():
 
     require_browser()
     assert_no_serious(audit(echtes_buch()))
+
+
+# --- Quarto's HTML: the post-render patch ------------------------------------------------------
+
+def test_postrender_patch_fixes_quarto_pagination_and_loads_table_script(tmp_path):
+    """Quarto's pagination links lose their mismatching aria-label; every page loads tabellen.js
+    by a path relative to the page, once, however often the patch runs."""
+    from helpers.postrender import patch_html
+
+    page = ('<html><head><title>x</title></head><body><main>'
+            '<a href="../teil1/b.html" class="pagination-link" aria-label="Stadtteile">'
+            '<span class="chapter-number">2</span> Stadtteile</a>'
+            '<a href="#x" aria-label="Suche">Suche</a></main></body></html>')
+    (tmp_path / "chapters" / "teil2").mkdir(parents=True)
+    (tmp_path / "index.html").write_text(page, encoding="utf-8")
+    (tmp_path / "chapters" / "teil2" / "a.html").write_text(page, encoding="utf-8")
+    assert patch_html(tmp_path) == 2
+    assert patch_html(tmp_path) == 2
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    chapter = (tmp_path / "chapters" / "teil2" / "a.html").read_text(encoding="utf-8")
+    assert 'aria-label="Stadtteile"' not in index and 'aria-label="Suche"' in index
+    assert index.count('<script src="site_libs/sozialbericht/tabellen.js" defer></script>') == 1
+    assert chapter.count('<script src="../../site_libs/sozialbericht/tabellen.js" defer></script>') == 1
+    assert (tmp_path / "site_libs" / "sozialbericht" / "tabellen.js").read_text(encoding="utf-8") == \
+        (ASSETS / "tabellen.js").read_text(encoding="utf-8")

@@ -262,3 +262,21 @@ def test_fresh_reaches_the_quarto_pre_render_step_through_the_environment(book, 
     monkeypatch.setenv(pipeline.FRESH_ENV, "1")
     pipeline.execute_notebooks(root, [nb], env, 1, progress)
     assert len(kernel.runs) == 2
+
+
+def test_plausibility_warnings_are_printed_again_when_the_data_check_comes_from_the_cache(tmp_path, monkeypatch):
+    """The analyst sees the same warnings on every build, not only on the one that checked the data."""
+    import io
+    import shutil
+
+    monkeypatch.delenv("SOZIALBERICHT_DATEN", raising=False)
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copytree(repo / "data", tmp_path / "data")
+    printed = []
+    for _ in range(2):
+        stream = io.StringIO()
+        pipeline.check_data(tmp_path, tmp_path / "daten", Progress(stream))
+        printed.append([line for line in stream.getvalue().splitlines() if "Warnung: Plausibilität" in line])
+    assert "aus dem Cache" in stream.getvalue()
+    assert printed[0], "the demo data carry deliberate plausibility cases"
+    assert printed[1] == printed[0]

@@ -107,3 +107,13 @@ def test_notebooks_left_without_outputs(books):
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         cells = nbformat.read(path, as_version=4).cells
         assert not any(c.get("outputs") for c in cells if c.cell_type == "code"), path.name
+
+
+def test_quarto_html_passes_axe(books):
+    """Quarto's pages (cosmo theme, its navigation) have no serious or critical axe violation,
+    at desktop and phone width, like the Python engine's pages (test_barrierefreiheit.py)."""
+    from a11y import audit, require_browser, serious
+
+    require_browser()
+    found = serious(audit(books["quarto"]))
+    assert not found, f"{len(found)} ernste oder kritische axe-Verstöße:\n" + "\n".join(map(str, found))

@@ -6,13 +6,17 @@ Run by ``quarto render`` after all formats (``project: post-render: python -m he
    even with ``lang: de`` (quarto-notes.md). Insert "Teil I …"–"Teil IV …" (and "Anhang")
    before the first chapter of each part and write "Anhang A — …"; chapter numbers without
    the trailing dot and tables laid out as in the Python engine's DOCX (callouts excepted).
-2. Copy the data downloads (written by ``helpers.execute``) into ``<output>/daten/``.
-3. Put back the notebooks that ``helpers.execute`` executed in place.
+2. HTML: the accessibility fixes the Python engine's pages have built in (tests/a11y.py):
+   pagination links lose an ``aria-label`` that differs from their visible text, and
+   ``tabellen.js`` (sortable tables, scrolling table wrappers as focusable regions) is added.
+3. Copy the data downloads (written by ``helpers.execute``) into ``<output>/daten/``.
+4. Put back the notebooks that ``helpers.execute`` executed in place.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -59,6 +63,37 @@ def fix_docx(book: Book, path: Path) -> None:
     document.save(str(path))
 
 
+ASSETS = Path(__file__).parent / "build" / "assets"
+SCRIPT_FOLDER = Path("site_libs") / "sozialbericht"
+# Quarto names "previous/next chapter" links by the title alone while their text also shows the
+# chapter number: axe's label-content-name-mismatch. Without the label the text is the name.
+PAGINATION_LABEL = re.compile(r'(<a\b[^>]*class="pagination-link"[^>]*?)\s+aria-label="[^"]*"')
+
+
+def patch_html_page(html: str, script_src: str) -> str:
+    """One Quarto page with the pagination labels dropped and ``tabellen.js`` loaded."""
+    html = PAGINATION_LABEL.sub(r"\1", html)
+    tag = f'<script src="{script_src}" defer></script>'
+    if tag not in html:
+        if "</head>" not in html:
+            raise BuildError("Quarto-HTML ohne </head>: tabellen.js kann nicht eingebunden werden.")
+        html = html.replace("</head>", f"{tag}\n</head>", 1)
+    return html
+
+
+def patch_html(out: Path) -> int:
+    """Patch every HTML page below ``out``; return how many."""
+    target = out / SCRIPT_FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ASSETS / "tabellen.js", target / "tabellen.js")
+    pages = sorted(out.rglob("*.html"))
+    for page in pages:
+        src = Path(os.path.relpath(target / "tabellen.js", page.parent)).as_posix()
+        text = page.read_text(encoding="utf-8")
+        page.write_text(patch_html_page(text, src), encoding="utf-8")
+    return len(pages)
+
+
 def copy_downloads(source: Path, target: Path) -> int:
     """Copy the download files into the book; return how many."""
     if not source.is_dir():
@@ -76,6 +111,9 @@ def main() -> int:
         if document.exists():
             fix_docx(book, document)
             print(f"post-render: {document.name}: Teile und Anhang-Titel ergänzt.", file=sys.stderr)
+        if (out / "index.html").exists():
+            pages = patch_html(out)
+            print(f"post-render: {pages} HTML-Seiten barrierearm ergänzt.", file=sys.stderr)
         count = copy_downloads(downloads_folder(root), out / "daten")
         print(f"post-render: {count} Dateien nach daten/ kopiert.", file=sys.stderr)
     except BuildError as err:

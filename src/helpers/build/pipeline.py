@@ -118,6 +118,9 @@ def check_data(root: Path, downloads: Path, progress: Progress, *, fresh: bool |
     if not is_fresh(fresh) and (entry := store.lookup("daten", key)) is not None:
         with progress.step(f"{what} aus dem Cache"):
             cache.copy_outputs(entry / cache.OUTPUTS, downloads)
+        # The analyst sees the plausibility warnings on every build, not only the first.
+        if (warnings := store.lookup(PLAUSIBILITAET, key)) is not None:
+            _say_warnings(_read_warnings(warnings), progress)
         return
     daten = _data_layer()
     with progress.step(what):
@@ -125,7 +128,7 @@ def check_data(root: Path, downloads: Path, progress: Progress, *, fresh: bool |
             bestand = daten.laden(folder)
         except daten.DatenFehler as err:
             raise BuildError(f"Die Daten in {folder} sind fehlerhaft:\n{err}") from None
-    _plausibilitaet(bestand, progress)
+    _remember_warnings(store, key, _plausibilitaet(bestand, progress))
     try:
         export = importlib.import_module("helpers.daten.export")
     except ModuleNotFoundError as err:
@@ -140,16 +143,38 @@ def check_data(root: Path, downloads: Path, progress: Progress, *, fresh: bool |
         cache.cached_files(store, "daten", key, downloads, lambda scratch: write(bestand, scratch), fresh=True)
 
 
-def _plausibilitaet(bestand, progress: Progress) -> None:
-    """Print the plausibility warnings (helpers.plausibilitaet): warnings, not errors."""
+PLAUSIBILITAET = "plausibilitaet"
+
+
+def _plausibilitaet(bestand, progress: Progress) -> list[str] | None:
+    """Print and return the plausibility warnings (helpers.plausibilitaet): warnings, not errors."""
     try:
         from helpers import plausibilitaet
         zeilen = plausibilitaet.meldungen(plausibilitaet.fuer(bestand))
     except Exception as err:  # noqa: BLE001 - a warning step must not stop the build
         progress.say(f"  Plausibilitätsprüfung nicht möglich: {err}")
-        return
+        return None
+    _say_warnings(zeilen, progress)
+    return zeilen
+
+
+def _say_warnings(zeilen: list[str], progress: Progress) -> None:
     for z in zeilen:
         progress.say(f"  Warnung: {z}")
+
+
+def _remember_warnings(store, key: str, zeilen: list[str] | None) -> None:
+    """Keep the warnings with the data check's cache entry (a failed check is not kept)."""
+    if zeilen is None:
+        return
+    scratch = store.scratch(PLAUSIBILITAET)
+    (scratch / cache.OUTPUTS).mkdir()
+    (scratch / cache.OUTPUTS / "meldungen.txt").write_text("".join(f"{z}\n" for z in zeilen), encoding="utf-8")
+    store.commit(scratch, PLAUSIBILITAET, key, {"quelle": PLAUSIBILITAET})
+
+
+def _read_warnings(entry: Path) -> list[str]:
+    return (entry / cache.OUTPUTS / "meldungen.txt").read_text(encoding="utf-8").splitlines()
 
 
 def _data_layer():
