@@ -116,7 +116,7 @@ def test_auffaelligkeiten_counts_instead_of_naming_a_majority():
     werte = {"A": 2.0, "B": 2.0, "C": 20.0, "D": 20.0, "E": 20.0}
     tab = tabellen.vergleich(_ind(werte, werte, stadt=(5.0, 5.0)), "q", 2018)
     text = " ".join(texte.auffaelligkeiten(tab, "Quote", "%"))
-    assert "3 von 5 Stadtteilen liegen über dem Wert der Gesamtstadt" in text
+    assert "3 von 5 Stadtteilen liegen deutlich über dem Wert der Gesamtstadt" in text
 
 
 def test_household_size_has_two_decimals():

@@ -131,7 +131,7 @@ def _abweichung_satzteil(namen: list[str], richtung: str, n: int, erstes: bool) 
     verb = "liegt" if len(namen) == 1 else "liegen"
     wo = "über" if richtung == "über" else "unter"
     if len(namen) > n / 2:
-        return (f"{len(namen)} von {n} Stadtteilen liegen {wo} dem Wert der Gesamtstadt, "
+        return (f"{len(namen)} von {n} Stadtteilen liegen deutlich {wo} dem Wert der Gesamtstadt, "
                 "der stark von den großen Stadtteilen geprägt ist")
     return f"{nennung(namen)} {verb} deutlich {wo} dem Wert der Gesamtstadt"
 
