@@ -382,3 +382,23 @@ def test_download_beschreibung_deckt_spalten_der_dateien():
     idx = sozialindex.sozialindex(d.indikatoren, d.katalog.indikatoren, cfg, d.bericht.berichtsjahr)
     spalten = {("z_<indikator>" if c.startswith("z_") else c) for c in sozialindex.csv_tabelle(idx).columns}
     assert spalten == set(anhang.DOWNLOADS["sozialindex.csv"][1])
+
+
+def test_steckbrief_listet_nur_bedarfe_nicht_grenzwertiges_oder_nicht_bewertbares():
+    """The profile agrees with Teil III: a structural zero or a borderline value is no need."""
+    from helpers import bedarfe
+
+    treffer = pd.DataFrame([
+        ("A", 3, "z2", 2, "ogs", 0.0, 11.8, "Sehr viel ungünstiger: OGS", bedarfe.NICHT_BEWERTBAR),
+        ("A", 7, "z1", 1, "wohn", 42.4, 42.4, "Deutlich ungünstiger: Wohnfläche", bedarfe.GRENZWERTIG),
+        ("B", 2, "z1", 1, "alo", 9.0, 6.0, "Deutlich ungünstiger: Arbeitslose", bedarfe.BEDARF),
+        ("B", 5, "z1", 1, "abg", 9.0, 6.0, "Deutlich ungünstiger: Abgänger", bedarfe.NICHT_BEWERTBAR),
+    ], columns=["stadtteil", "handlungsfeld", "regel", "stufe", "indikator", "wert", "vergleichswert",
+                "begruendung", "bewertung"])
+    hf = pd.DataFrame({"nr": [2, 3, 5, 7], "titel": ["Erwerb", "Betreuung", "Bildung", "Wohnen"]})
+    a = steckbriefe.bedarfe_markdown(treffer, "A", hf)
+    assert a.startswith("Handlungsbedarf: Nach dem Regelwerk in Teil III ist für diesen Stadtteil kein")
+    assert "OGS" not in a and "Betreuung" not in a
+    assert "Grenzwertig (nahe an einer Schwelle, kein Bedarf): Wohnen." in a
+    b = steckbriefe.bedarfe_markdown(treffer, "B", hf)
+    assert "**Erwerb:** erhöhter Handlungsbedarf" in b and "Bildung" not in b and "Abgänger" not in b

@@ -64,6 +64,7 @@ def abbildungen(ctx):
         "einfluss": t3grafik.paar_einfluss(k.haupt, t3.kurz),
         "karten": karten.karten(steckbriefe.karten_panels(ctx.indikatoren, kat, auswahl, ctx.jahr),
                                 ctx.stadtteile, ctx.ordner),
+        "intervalle": t3grafik.intervall_punkte(t3.std, vergleich.intervall_ids(t3.std)[:4], t3.kurz),
         "trends": steckbriefe.trend_raster(ctx.indikatoren, kat, auswahl[:3], ctx.reihenfolge, bis=ctx.jahr),
     }
     yield figs
@@ -140,6 +141,21 @@ def test_tabellen_zeigen_die_hoechsten_und_niedrigsten_werte(ctx):
     n = darstellung.regeln().auswahl_tabelle
     assert len(zeilen) == 2 * n + 2  # extremes, gap row, city
     assert f"{N - 2 * n} weitere Stadtteile" in md
+
+
+def test_intervalle_in_teil3_zaehlen_statt_eine_spalte_je_stadtteil(ctx, abbildungen):
+    """The Teil III interval table counts districts per side instead of 40 columns; the chart shows
+    the extremes per indicator and says how many it leaves out; the sentences name at most a few."""
+    t3 = auswertung.teil3(ctx)
+    ids = vergleich.intervall_ids(t3.std)
+    tab = vergleich.intervall_tabelle(t3.std, t3.katalog, t3.kurz, ids)
+    assert len(tab.columns) == 6 and len(tab) == len(ids)
+    for satz in vergleich.deutlich_saetze(t3.std, t3.kurz, ids):
+        assert sum(n in satz for n in ctx.reihenfolge) <= 2 * darstellung.regeln().auswahl_satz, satz
+    fig = abbildungen["intervalle"]
+    achse = fig.axes[0]
+    assert len(achse.get_yticklabels()) == 2 * darstellung.regeln().auswahl_abbildung
+    assert "nicht gezeigt" in achse.get_xlabel()
 
 
 def test_saetze_zaehlen_statt_aufzuzaehlen(ctx):

@@ -277,3 +277,14 @@ def test_methoden_text():
     assert "höchstens 8 Stadtteilen exakt" in s and "verzerren" in s
     s = st.methoden_text(_k([4, 4, 4], [False] * 3), 4, kurz, "31.12.2020")
     assert "nicht belastbar" in s and "**" not in s
+
+
+def test_wilson_interval_contains_zero_and_full_proportions():
+    """At 0 of n and n of n the bound equals the estimate exactly (no rounding beyond it),
+    so error bars never get a negative length."""
+    from helpers.statistik import wilson
+
+    for n in (3, 7, 29, 40, 113, 1000):
+        unten, oben = wilson([0, n], [n, n])
+        assert unten[0] == 0 and oben[0] > 0
+        assert oben[1] == 100 and unten[1] < 100

@@ -416,3 +416,20 @@ def test_plausibilitaet_befund_zaehlt_wie_die_tabelle():
     assert "2 Auffälligkeiten in 2 Indikatoren" in satz and "1 davon betrifft einen Stadtteilwert" in satz
     assert pl.befund(w.iloc[0:0], 2018) == "Die Prüfung findet in dieser Ausgabe keine Auffälligkeiten."
     assert "keine davon" in pl.befund(w.iloc[1:], 2018)
+
+
+def test_gleiche_werte_rechnet_mit_zufaelligen_gleichstaenden():
+    """Among 150 districts, counts near 30 coincide by chance and are no warning; the same value
+    copied into 4 of 11 districts, or a decimal value repeated, still is."""
+    rng = np.random.default_rng(3)
+    viele = pd.DataFrame({"stadtteil": [f"S{i}" for i in range(150)], "jahr": 2018, "merkmal": "m",
+                          "wert": rng.poisson(30, 150).astype(float)})
+    assert viele["wert"].value_counts().max() >= 4  # the birthday problem is real here
+    assert pl.gleiche_werte(viele, 4, 20) == []
+    wenige = pd.DataFrame({"stadtteil": td.STADTTEILE[:11], "jahr": 2018, "merkmal": "m",
+                           "wert": [25.0] * 4 + [40.0, 61.0, 88.0, 120.0, 150.0, 33.0, 210.0]})
+    assert len(pl.gleiche_werte(wenige, 4, 20)) == 1
+    kommazahlen = viele.assign(wert=rng.normal(30, 5, 150).round(2) + 0.001)
+    kommazahlen.loc[:3, "wert"] = 42.5
+    treffer = pl.gleiche_werte(kommazahlen, 4, 20)
+    assert [t["beschreibung"] for t in treffer] == ["derselbe Wert in 4 Stadtteilen (kopierte Zellen oder Platzhalter?)"]

@@ -19,8 +19,12 @@ that *may* be wrong and should be looked at before they are interpreted:
     Turnout above ``hoechstens`` per cent.
 ``gleiche_werte``
     A Merkmal with the same value of at least ``mindestwert`` in at least
-    ``mindest_stadtteile`` districts in one year (copied cells, placeholder values; small
-    counts coincide by chance and are left out).
+    ``mindest_stadtteile`` districts in one year (copied cells, placeholder values), unless
+    that many equal counts are to be expected by chance: with many districts, counts of
+    similar size coincide (birthday problem). The chance rate of one value is estimated from
+    how many districts have counts nearby (within ±10 %, at least ±2); a coincidence is flagged
+    only when its Poisson probability is below ``zufall`` divided by the number of distinct
+    values of the Merkmal that year (Bonferroni; small counts are left out).
 
 Settings: ``regeln/plausibilitaet.yml``. The checks run on the internal, unsuppressed
 values; the report names indicator, district and year and shows a value only where it is
@@ -44,7 +48,7 @@ STANDARD = {
     "extremanteil": {"mindest_erwartet": 10},
     "sprung": {"faktor": 5.0, "mindestnenner": 50},
     "wahlbeteiligung": {"indikatoren": [], "hoechstens": 90.0},
-    "gleiche_werte": {"mindest_stadtteile": 4, "mindestwert": 20},
+    "gleiche_werte": {"mindest_stadtteile": 4, "mindestwert": 20, "zufall": 0.001},
 }
 SPALTEN = ["pruefung", "indikator", "stadtteil", "jahr", "beschreibung"]
 NAMEN = {"extremanteil": "Anteil 0 % oder 100 %", "sprung": "Sprung in der Zeitreihe",
@@ -133,14 +137,28 @@ def wahlbeteiligung(ind: pd.DataFrame, ids, hoechstens: float) -> list[dict]:
             for r in t.itertuples()]
 
 
-def gleiche_werte(bestand: pd.DataFrame, mindest: int, mindestwert: float) -> list[dict]:
+def gleiche_werte(bestand: pd.DataFrame, mindest: int, mindestwert: float, zufall: float = 0.001) -> list[dict]:
+    from scipy.stats import poisson
+
     t = bestand[(bestand["stadtteil"].astype(str) != STADT) & (bestand["wert"] >= mindestwert)]
     t = t.astype({"merkmal": str, "stadtteil": str})
-    n = t.groupby(["merkmal", "jahr", "wert"], observed=True).size().reset_index(name="anzahl")
-    n = n[n["anzahl"] >= mindest]
-    return [_zeile("gleiche_werte", r.merkmal, "", int(r.jahr),
-                   f"derselbe Wert in {int(r.anzahl)} Stadtteilen (kopierte Zellen oder Platzhalter?)")
-            for r in n.itertuples()]
+    z = []
+    for (merkmal, jahr), g in t.groupby(["merkmal", "jahr"], observed=True, sort=True):
+        werte = g["wert"].to_numpy(dtype=float)
+        zahlen, anzahl = np.unique(werte, return_counts=True)
+        ganz = bool(np.all(werte == np.round(werte)))
+        for v, k in zip(zahlen, anzahl):
+            if k < mindest:
+                continue
+            rate = 0.0
+            if ganz:  # equal counts happen by chance at the density of nearby counts
+                w = max(2.0, np.floor(0.1 * v))
+                nah = np.sum((np.abs(werte - v) <= w) & (werte != v))
+                rate = nah / (2 * w)
+            if poisson.sf(k - 1, rate) < zufall / len(zahlen):  # Bonferroni over the values of the year
+                z.append(_zeile("gleiche_werte", merkmal, "", int(jahr),
+                                f"derselbe Wert in {int(k)} Stadtteilen (kopierte Zellen oder Platzhalter?)"))
+    return z
 
 
 def pruefen(intern: pd.DataFrame, katalog: pd.DataFrame, bestand: pd.DataFrame | None, cfg: Mapping) -> pd.DataFrame:
@@ -154,7 +172,8 @@ def pruefen(intern: pd.DataFrame, katalog: pd.DataFrame, bestand: pd.DataFrame |
     z += spruenge(intern, katalog, cfg["sprung"]["faktor"], cfg["sprung"]["mindestnenner"])
     z += wahlbeteiligung(intern, cfg["wahlbeteiligung"]["indikatoren"], cfg["wahlbeteiligung"]["hoechstens"])
     if bestand is not None:
-        z += gleiche_werte(bestand, cfg["gleiche_werte"]["mindest_stadtteile"], cfg["gleiche_werte"]["mindestwert"])
+        g = cfg["gleiche_werte"]
+        z += gleiche_werte(bestand, g["mindest_stadtteile"], g["mindestwert"], g["zufall"])
     out = pd.DataFrame(z, columns=SPALTEN)
     return out.sort_values(["pruefung", "indikator", "jahr", "stadtteil"], kind="stable").reset_index(drop=True)
 

@@ -59,8 +59,11 @@ def wilson(zaehler, nenner, faktor=100.0, niveau: float = 0.95) -> tuple[np.ndar
     oben = np.full(z.shape, np.nan)
     if ok.any():
         u, o = proportion_confint(z[ok], n[ok], alpha=1 - niveau, method="wilson")
-        unten[ok] = np.asarray(u) * f[ok]
-        oben[ok] = np.asarray(o) * f[ok]
+        # At 0 and 1 the formula returns the bound with a rounding error (1e-17 beyond p);
+        # the interval must contain the estimate.
+        p = z[ok] / n[ok]
+        unten[ok] = np.minimum(np.asarray(u), p) * f[ok]
+        oben[ok] = np.maximum(np.asarray(o), p) * f[ok]
     return unten, oben
 
 

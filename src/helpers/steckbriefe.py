@@ -398,12 +398,22 @@ def bedarfe_markdown(treffer: pd.DataFrame | None, stadtteil: str, handlungsfeld
     When several rules fire for the same indicator (e.g. "deutlich" and "sehr viel
     ungünstiger"), only the reason of the highest level is listed.
     """
+    from helpers import bedarfe
+
     if treffer is None:
         return None
-    t = treffer[treffer["stadtteil"] == stadtteil]
-    if t.empty:
-        return "Handlungsbedarf: Nach dem Regelwerk in Teil III ist für diesen Stadtteil kein Handlungsbedarf markiert."
+    alle = treffer[treffer["stadtteil"] == stadtteil]
+    # Only needs are listed; borderline and not assessable rows are no need (Teil III shows them).
+    t = bedarfe.beduerfnisse(alle)
     titel = handlungsfelder.set_index("nr")["titel"]
+    grenz = (sorted(set(alle.loc[alle["bewertung"] == bedarfe.GRENZWERTIG, "handlungsfeld"]) - set(t["handlungsfeld"]))
+             if "bewertung" in alle else [])
+    zusatz = ("" if not grenz else
+              " Grenzwertig (nahe an einer Schwelle, kein Bedarf): "
+              + ", ".join(str(titel.get(hf, f"Handlungsfeld {hf}")) for hf in grenz) + ".")
+    if t.empty:
+        return ("Handlungsbedarf: Nach dem Regelwerk in Teil III ist für diesen Stadtteil kein Handlungsbedarf "
+                "markiert." + zusatz)
     zeilen = ["Handlungsbedarf nach dem Regelwerk in Teil III:", ""]
     for hf, g in t.groupby("handlungsfeld", sort=True):
         stufe = "hoher" if int(g["stufe"].max()) >= 2 else "erhöhter"
@@ -413,6 +423,8 @@ def bedarfe_markdown(treffer: pd.DataFrame | None, stadtteil: str, handlungsfeld
         zeilen.append(f"- **{titel.get(hf, f'Handlungsfeld {hf}')}:** {stufe} Handlungsbedarf")
         for b in dict.fromkeys(pd.concat([ohne, mit])["begruendung"].astype(str)):
             zeilen.append(f"    - {b}")
+    if zusatz:
+        zeilen += ["", zusatz.strip()]
     return "\n".join(zeilen)
 
 

@@ -506,30 +506,43 @@ def paar_einfluss(pa, kurz: Mapping[str, str], ohne: Sequence[str] = ()):
 def intervall_punkte(std: pd.DataFrame, ids: Sequence[str], kurz: Mapping[str, str], spalten: int = 2):
     """Small multiples, one per indicator: each district's value with its 95 % Wilson interval as an
     error bar and the city value as a dashed line; districts whose interval lies entirely above or
-    below the city are drawn in vermillion or blue, the others grey. Suppressed values are left out."""
+    below the city are drawn in vermillion or blue, the others grey. Suppressed values are left out.
+
+    Above ``balken_bis`` districts each panel shows the ``auswahl_abbildung`` highest and lowest
+    values only and says how many it leaves out (the full list is in the downloads)."""
+    r = darstellung.regeln()
     ids = list(ids)
     zeilen = int(np.ceil(len(ids) / spalten)) or 1
     reihen = list(dict.fromkeys(std["stadtteil"]))
-    fig, achsen = plt.subplots(zeilen, spalten, figsize=(7.2, 0.24 * len(reihen) * zeilen + 1.2 * zeilen),
+    gross = len(reihen) > r.balken_bis
+    je_feld = min(len(reihen), 2 * r.auswahl_abbildung) if gross else len(reihen)
+    fig, achsen = plt.subplots(zeilen, spalten, figsize=(7.2, darstellung.hoehe(je_feld * zeilen, 0.24, 1.2 * zeilen)),
                                squeeze=False)
     for ax, i in zip(achsen.flat, ids):
         g = std[std["indikator"] == i].set_index("stadtteil").reindex(reihen)
-        y = np.arange(len(reihen))[::-1]
+        ausgelassen = 0
+        if gross:
+            g, ausgelassen = darstellung.auswahl(g.reset_index(), "wert", r.auswahl_abbildung)
+            g = g.set_index("stadtteil")
+        namen = list(g.index)
+        y = np.arange(len(namen))[::-1]
         stadt = float(g["stadtwert"].dropna().iloc[0]) if g["stadtwert"].notna().any() else np.nan
-        for yy, (name, r) in zip(y, g.iterrows()):
-            if pd.isna(r["wert"]):
+        for yy, (name, row) in zip(y, g.iterrows()):
+            if pd.isna(row["wert"]):
                 continue
             farbe = "#B8B8B8"
-            if pd.notna(r["ci_unten"]) and r["ci_unten"] > stadt:
+            if pd.notna(row["ci_unten"]) and row["ci_unten"] > stadt:
                 farbe = "#D55E00"
-            elif pd.notna(r["ci_oben"]) and r["ci_oben"] < stadt:
+            elif pd.notna(row["ci_oben"]) and row["ci_oben"] < stadt:
                 farbe = "#0072B2"
-            if pd.notna(r["ci_unten"]):
-                ax.plot([r["ci_unten"], r["ci_oben"]], [yy, yy], color=farbe, linewidth=2, solid_capstyle="butt")
-            ax.plot(r["wert"], yy, "o", color=farbe if farbe != "#B8B8B8" else grafik.FARBE_TEXT, markersize=4)
+            if pd.notna(row["ci_unten"]):
+                ax.plot([row["ci_unten"], row["ci_oben"]], [yy, yy], color=farbe, linewidth=2, solid_capstyle="butt")
+            ax.plot(row["wert"], yy, "o", color=farbe if farbe != "#B8B8B8" else grafik.FARBE_TEXT, markersize=4)
         grafik.stadt_linie(ax, stadt)
-        ax.set_yticks(y, reihen, fontsize=7.5)
+        ax.set_yticks(y, namen, fontsize=7.5)
         ax.set_title(textwrap.fill(kurz.get(i, i), 34), fontsize=9, loc="left", pad=16)  # room for the city label
+        if ausgelassen:
+            ax.set_xlabel(f"{fmt.zahl(ausgelassen)} Stadtteile mit mittleren Werten nicht gezeigt", fontsize=7.5)
         grafik.deutsche_achse(ax, "x")
         ax.grid(axis="y", visible=False)
     for ax in list(achsen.flat)[len(ids):]:

@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from helpers import darstellung
+
 STADT = "Gesamtstadt"
 RICHTUNG_VORZEICHEN = {"belastung": 1.0, "vorteil": -1.0, "neutral": 0.0}
 
@@ -405,6 +407,8 @@ def intervall_tabelle(std: pd.DataFrame, katalog: pd.DataFrame, kurz: Mapping[st
     t = std[std["indikator"].isin(ids)].copy()
     t["lage"] = lage_zur_stadt(t["ci_unten"], t["ci_oben"], t["stadtwert"])
     stellen = 1
+    if t["stadtteil"].nunique() > darstellung.regeln().tabelle_bis:
+        return _intervall_zaehlung(t, kurz, ids)
 
     def zelle(r) -> str:
         if pd.isna(r["wert"]):
@@ -424,11 +428,43 @@ def intervall_tabelle(std: pd.DataFrame, katalog: pd.DataFrame, kurz: Mapping[st
     return m.reset_index(drop=True)
 
 
+def _intervall_zaehlung(t: pd.DataFrame, kurz: Mapping[str, str], ids: Sequence[str]) -> pd.DataFrame:
+    """Many districts: per indicator how many lie entirely above / below the city or cannot be told
+    apart from it, with the ``auswahl_satz`` furthest named (one column per district would not fit)."""
+    from helpers import format as fmt
+
+    n = darstellung.regeln().auswahl_satz
+    zeilen = []
+    for i in ids:
+        g = t[t["indikator"] == i]
+        stadt = g["stadtwert"].dropna()
+
+        def seite(lage: str, absteigend: bool) -> str:
+            s = g[g["lage"] == lage].sort_values("wert", ascending=not absteigend, kind="stable")
+            if s.empty:
+                return "0"
+            namen = s["stadtteil"].head(n).tolist()
+            return f"{fmt.zahl(len(s))} (am weitesten {fmt.aufzaehlung(namen)})" if len(s) > n else \
+                f"{fmt.zahl(len(s))} ({fmt.aufzaehlung(namen)})"
+
+        gesperrt = int(g["wert"].isna().sum())
+        gezeigt = g["wert"].notna() & g["lage"].isin(["über", "unter"])
+        zeilen.append({"Indikator": _name(kurz, i),
+                       "Stadtteile mit Intervall ganz über der Gesamtstadt (▲)": seite("über", True),
+                       "ganz unter der Gesamtstadt (▼)": seite("unter", False),
+                       "nicht unterscheidbar": fmt.zahl(int((g["wert"].notna() & ~gezeigt).sum())),
+                       "gesperrt (•)": fmt.zahl(gesperrt),
+                       "Gesamtstadt": fmt.zahl(stadt.iloc[0], 1) if len(stadt) else fmt.GESPERRT})
+    return pd.DataFrame(zeilen)
+
+
 def deutlich_saetze(std: pd.DataFrame, kurz: Mapping[str, str], ids: Sequence[str] | None = None) -> list[str]:
     """Which districts lie clearly (95 % interval entirely) above or below the city, per indicator –
     the only basis on which the report says "deutlich über/unter der Gesamtstadt"."""
     from helpers import format as fmt
     from helpers.statistik import lage_zur_stadt
+
+    from helpers.texte import nennung
 
     ids = list(ids) if ids is not None else intervall_ids(std)
     t = std[std["indikator"].isin(ids)].copy()
@@ -436,14 +472,15 @@ def deutlich_saetze(std: pd.DataFrame, kurz: Mapping[str, str], ids: Sequence[st
     saetze = []
     for i in ids:
         g = t[t["indikator"] == i]
-        ueber = g.loc[g["lage"] == "über", "stadtteil"].tolist()
-        unter = g.loc[g["lage"] == "unter", "stadtteil"].tolist()
+        # furthest first, so that a long list shortened to a count names the extremes
+        ueber = g[g["lage"] == "über"].sort_values("wert", ascending=False, kind="stable")["stadtteil"].tolist()
+        unter = g[g["lage"] == "unter"].sort_values("wert", kind="stable")["stadtteil"].tolist()
         n_ci = int(g["ci_unten"].notna().sum())
         teile = []
         if ueber:
-            teile.append(f"deutlich über der Gesamtstadt {'liegt' if len(ueber) == 1 else 'liegen'} {fmt.aufzaehlung(ueber)}")
+            teile.append(f"deutlich über der Gesamtstadt {'liegt' if len(ueber) == 1 else 'liegen'} {nennung(ueber)}")
         if unter:
-            teile.append(f"deutlich darunter {fmt.aufzaehlung(unter)}")
+            teile.append(f"deutlich darunter {nennung(unter)}")
         rest = n_ci - len(ueber) - len(unter)
         if rest:
             teile.append(f"bei {rest} von {n_ci} Stadtteilen schließt das Intervall den Wert der Gesamtstadt ein")
