@@ -14,6 +14,7 @@ import pytest
 import t3_testdaten as td
 from helpers import auswertung, bedarfe as b, fazit, plausibilitaet as pl, sozialindex as si, statistik as st
 from helpers import vergleich as v, wirkungsziele as wz
+from helpers import darstellung
 from helpers.sozialindex import RegelFehler
 from test_sozialindex import CFG
 
@@ -174,11 +175,16 @@ def test_deutlich_nur_wenn_das_intervall_die_stadt_ausschliesst():
     std = _std(td.tabelle(seed=3), td.katalog(), ["sgb2_u15"])
     lage = st.lage_zur_stadt(std["ci_unten"], std["ci_oben"], std["stadtwert"])
     satz = v.deutlich_saetze(std, {"sgb2_u15": "SGB II u15"})[0]
+    bis = darstellung.regeln().aufzaehlung_bis
+    for seite in ("über", "unter"):
+        t = std[lage == seite].sort_values("wert", ascending=seite == "unter")
+        if 0 < len(t) <= bis:
+            assert all(s in satz for s in t["stadtteil"])
+        elif len(t) > bis:  # a count, naming the furthest first
+            assert f"{len(t)} Stadtteile (am weitesten {t['stadtteil'].iloc[0]}" in satz
     for s, l in zip(std["stadtteil"], lage):
         if l == "":
             assert s not in satz
-        else:
-            assert s in satz
     ueber = std.loc[lage == "über"]
     assert (ueber["ci_unten"] > ueber["stadtwert"]).all()
 

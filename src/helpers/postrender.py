@@ -75,9 +75,8 @@ def patch_html_page(html: str, script_src: str) -> str:
     html = PAGINATION_LABEL.sub(r"\1", html)
     tag = f'<script src="{script_src}" defer></script>'
     if tag not in html:
-        if "</head>" not in html:
-            raise BuildError("Quarto-HTML ohne </head>: tabellen.js kann nicht eingebunden werden.")
-        html = html.replace("</head>", f"{tag}\n</head>", 1)
+        # Quarto's pages have a head; a bare page gets the script at its end
+        html = html.replace("</head>", f"{tag}\n</head>", 1) if "</head>" in html else f"{html}\n{tag}\n"
     return html
 
 
