@@ -36,7 +36,7 @@ $(A11Y): tools/a11y/package-lock.json
 a11y: $(A11Y)
 
 book: $(STAMP)
-	$(BIN)/python -m helpers.build $(if $(FRESH),--fresh) $(if $(SERIAL),--jobs 1)
+	$(BIN)/python -m helpers.build $(if $(FRESH),--fresh) $(if $(SERIAL),--jobs 1) $(if $(PROFIL),--profile $(PROFIL))
 
 # The browser tests need the npm packages; they are fetched when npm is there.
 test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(A11Y))

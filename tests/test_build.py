@@ -31,6 +31,8 @@ from helpers.build.pipeline import staging
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "buchtest"
 LEFTOVERS = ["{{<", "?@", "@fig-", "@tbl-"]
+# Editors' notes belong to the draft profile (quarto render --profile entwurf), never to the book.
+DRAFT_ONLY = ["Bearbeitbarer Text", "when-profile", "content-visible", "chapters/teil"]
 FIXED_TIME = {"SOURCE_DATE_EPOCH": "1700000000"}  # the fixture copy has no git history to date it
 
 
@@ -179,6 +181,9 @@ def check_book(root: Path, out: Path, output_file: str) -> None:
     for fmt, text in {**texts, "HTML-Quelltext": raw_html}.items():
         for leftover in LEFTOVERS:
             assert leftover not in text, f"{fmt} enthält noch '{leftover}'"
+    for fmt, text in texts.items():
+        for note in DRAFT_ONLY:
+            assert note not in text, f"{fmt}: Redaktionshinweis '{note}' im veröffentlichten Buch"
 
     check_html_links(out)
 

@@ -1086,8 +1086,7 @@ def bericht_yml(e: Ergebnis, berichtsjahr: int) -> bytes:
         "  mindestnenner: 100\n"
         "beispieldaten: true\n"
         "quelle: >-\n"
-        f"  Synthetische Beispieldaten für eine erfundene Stadt „{e.stadt}“, erzeugt mit\n"
-        "  `python -m helpers.beispieldaten`. Keine amtlichen Werte.\n"
+        f"  Synthetische Beispieldaten für eine erfundene Stadt „{e.stadt}“. Keine amtlichen Werte.\n"
     ).encode("utf-8")
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from helpers.build import quarto
+from helpers.build import profile, quarto
 from helpers.build.book import chapter_source, referenced_notebooks
 from helpers.build.config import load_book
 from helpers.build.embed import find_embeds, find_cell, render_cell
@@ -43,6 +43,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--engine", choices=["auto", "quarto", "python"], default="auto",
                         help="auto: quarto, wenn es im PATH ist, sonst der Python-Build")
     parser.add_argument("--output", metavar="DIR", help="Zielordner (Standard: <Buch>/_book)")
+    parser.add_argument("--profile", metavar="NAME",
+                        help="Quarto-Profil, z. B. entwurf: zeigt Redaktionshinweise und schreibt nach _entwurf/ "
+                             "(wie quarto render --profile entwurf)")
     return parser.parse_args(argv)
 
 
@@ -51,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     args = parse_args(argv)
+    if args.profile:  # read by both engines: Quarto itself and helpers.build.profile
+        os.environ[profile.ENV] = args.profile
     progress = Progress()
     try:
         root = find_root()

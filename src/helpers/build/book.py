@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from helpers.build import callouts, crossref, shortcodes
+from helpers.build import profile, callouts, crossref, shortcodes
 from helpers.build.config import Book, ChapterEntry, chapter_title, read_chapter
 from helpers.build.embed import find_embeds, resolve_embeds
 from helpers.build.errors import BuildError
@@ -51,6 +51,7 @@ def chapter_source(book: Book, entry: ChapterEntry) -> tuple[dict, str]:
     """Front matter and body of a chapter with its ``include`` shortcodes expanded."""
     meta, body = read_chapter(book, entry)
     body = shortcodes.expand_includes(body, book.source(entry).parent, entry.path)
+    body = profile.apply(body, profile.active(), entry.path)
     shortcodes.check_supported(body, entry.path)
     return meta, body
 

@@ -64,6 +64,13 @@ def load_book(root: Path) -> Book:
         raise BuildError(f"{path} fehlt: das Buchverzeichnis braucht eine _quarto.yml.") from None
     except yaml.YAMLError as err:
         raise BuildError(f"{path} ist kein gültiges YAML:\n{err}") from None
+    for name in sorted(_profiles()):  # Quarto merges _quarto-<profile>.yml over _quarto.yml
+        extra = root / f"_quarto-{name}.yml"
+        if extra.is_file():
+            try:
+                config = _merge(config, yaml.safe_load(extra.read_text(encoding="utf-8")) or {})
+            except yaml.YAMLError as err:
+                raise BuildError(f"{extra} ist kein gültiges YAML:\n{err}") from None
     book = config.get("book") or {}
     if not book.get("title") or not book.get("chapters"):
         raise BuildError(f"{path}: unter 'book:' fehlen 'title' oder 'chapters'.")
@@ -83,6 +90,20 @@ def load_book(root: Path) -> Book:
         appendix_title=appendix_title,
         chapters=tuple(entries),
     )
+
+
+def _profiles() -> frozenset[str]:
+    from helpers.build.profile import active
+
+    return active()
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    """Maps merged key by key, everything else replaced (enough for the profile files here)."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def _chapter_entries(items: list, config_path: Path):
