@@ -329,7 +329,7 @@ def test_methoden_schwellen_aus_bericht_yml(tmp_path, ausgabe):
     s = anhang.sperr_statistik(d.sperrungen, d.indikatoren)
     assert f"{s['primaer']} von {s['zellen']} Zellen" in text
     assert "| **Insgesamt** |" in out["tbl-anhang-sperrungen"]
-    assert "kein Sozialindex konfiguriert" in out["txt-anhang-methoden-index"]
+    assert "kein Sozialindex festgelegt" in out["txt-anhang-methoden-index"]
     assert "Mit 3 Stadtteilen" in out["txt-anhang-methoden-statistik"]
 
 
