@@ -28,6 +28,7 @@ def test_prozent_und_punkte():
     assert fmt.punkte(1.25, "%") == "+1,2 Pp."
     assert fmt.punkte(-2, "je 1.000") == "−2,0 je 1.000"
     assert fmt.punkte(0.0, "%") == "0,0 Pp."
+    assert fmt.punkte(3.94, "‰") == "+3,9 ‰-Punkte"
 
 
 def test_wert_uses_unit_default_decimals():

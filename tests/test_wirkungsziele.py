@@ -195,10 +195,12 @@ def test_befund_saetze():
     b = wz.bewerten(t2, td.katalog(), CFG, td.STADTTEILE)
     s2 = " ".join(wz.befund(b))
     anz = b["status"].value_counts()
-    assert "Zum neuesten Datenstand" in s2
+    assert "Zum neuesten Datenstand" in s2 and "-mal" not in s2
+    gezaehlt = sum(anz[st] for st in ("erreicht", "auf Kurs", "knapp dahinter", "nicht auf Kurs") if st in anz)
+    assert f"von {gezaehlt} Bewertungen" in s2
     for st in ("erreicht", "auf Kurs", "knapp dahinter", "nicht auf Kurs"):
         if st in anz:
-            assert f"{anz[st]}-mal „{st}“" in s2
+            assert f"{anz[st]} „{st}“" in s2
 
 
 def test_zufallsband():

@@ -53,14 +53,19 @@ def vorzeichen(x, stellen: int = 1) -> str:
     return text if text.startswith("−") or set(text) <= set("0,") else "+" + text
 
 
+# A difference of two shares is not a share: 12 % − 10 % = 2 Prozentpunkte (Pp.), likewise for ‰.
+PUNKTE = {"%": "Pp.", "‰": "‰-Punkte"}
+
+
 def punkte(x, einheit: str = "%", stellen: int = 1) -> str:
     """A difference between two values of an indicator, in its own unit.
 
-    Percent values differ by percentage points ("Pp."), all others by their unit.
+    Percent and per-mille values differ by percentage / per-mille points ("Pp.", "‰-Punkte"),
+    all others by their unit.
     """
     if _ist_leer(x):
         return FEHLT
-    suffix = "Pp." if einheit == "%" else einheit
+    suffix = PUNKTE.get(einheit, einheit)
     return f"{vorzeichen(x, stellen)} {suffix}".rstrip()
 
 

@@ -168,8 +168,8 @@ def kennzahlen_markdown(tab: pd.DataFrame, stadtteil: str, sd: pd.Series,
             abweichung = lage = fmt.GESPERRT
         else:
             abweichung = fmt.vorzeichen(r["differenz"], stellen)
-            if r["einheit"] == "%" and abweichung != fmt.FEHLT:
-                abweichung += " Pp."
+            if r["einheit"] in fmt.PUNKTE and abweichung != fmt.FEHLT:
+                abweichung += f" {fmt.PUNKTE[r['einheit']]}"
             lage = lage_text(r["differenz"], r["richtung"], sd.get(r["indikator"], np.nan), schwelle)
         zeilen.append({
             "HF": str(r["handlungsfeld"]),

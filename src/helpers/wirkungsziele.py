@@ -368,10 +368,12 @@ def befund(bewertung: pd.DataFrame) -> list[str]:
                               "hier braucht es eine Trendwende.")
         return saetze
     anz = bewertung.groupby("status").size()
-    teile = [f"{int(anz[s])}-mal „{s}“" for s in BEWERTET
-             if s in anz]
-    saetze.append(f"Zum neuesten Datenstand lautet der Status in den vorliegenden Daten {fmt.aufzaehlung(teile)} "
-                  f"(über {bewertung['ziel'].nunique()} Ziele und alle bewerteten Einheiten).")
+    teile = [f"{fmt.zahl(int(anz[s]))} „{s}“" for s in BEWERTET if s in anz]
+    gesamt = int(sum(anz[s] for s in BEWERTET if s in anz))
+    ziele = bewertung["ziel"].nunique()
+    saetze.append(f"Zum neuesten Datenstand lauten in den vorliegenden Daten von {fmt.zahl(gesamt)} "
+                  f"{'Bewertung' if gesamt == 1 else 'Bewertungen'} ({fmt.zahl(ziele)} "
+                  f"{'Ziel' if ziele == 1 else 'Ziele'} für die Gesamtstadt und die Stadtteile) {fmt.aufzaehlung(teile)}.")
     nicht = stadt.loc[stadt["status"] == "nicht auf Kurs", "titel"].tolist()
     if nicht:
         saetze.append(f"Auf gesamtstädtischer Ebene nicht auf Kurs: {fmt.aufzaehlung(['„' + s + '“' for s in nicht])}.")
