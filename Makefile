@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11:
-#   make book   builds _book/ (HTML, PDF, DOCX)
+#   make book   builds _book/ (HTML, PDF, DOCX); make book BERICHTSJAHR=2023 builds that edition
 #   make test   runs the test suite
 # Both create and fill .venv from pyproject.toml when it is missing or outdated.
 #   make lab    opens the notebooks in JupyterLab (project kernel and data)
@@ -36,7 +36,7 @@ $(A11Y): tools/a11y/package-lock.json
 a11y: $(A11Y)
 
 book: $(STAMP)
-	$(BIN)/python -m helpers.build $(if $(FRESH),--fresh) $(if $(SERIAL),--jobs 1) $(if $(PROFIL),--profile $(PROFIL))
+	$(BIN)/python -m helpers.build $(if $(FRESH),--fresh) $(if $(SERIAL),--jobs 1) $(if $(PROFIL),--profile $(PROFIL)) $(if $(BERICHTSJAHR),--berichtsjahr $(BERICHTSJAHR))
 
 # The browser tests need the npm packages; they are fetched when npm is there.
 test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(A11Y))

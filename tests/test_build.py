@@ -558,7 +558,51 @@ def test_callouts_take_their_heading_as_title_per_format():
 def test_real_book_builds_all_formats(tmp_path):
     """The repository's own book, with its data and notebooks (several minutes)."""
     out = tmp_path / "_book"
-    result = run_build(REPO, "--engine", "python", "--output", str(out))
+    result = run_build(REPO, "--engine", "python", "--output", str(out), env={"SOZIALBERICHT_BERICHTSJAHR": ""})
     assert result.returncode == 0, result.stderr[-5000:]
     output_file = yaml.safe_load((REPO / "_quarto.yml").read_text(encoding="utf-8"))["book"]["output-file"]
     check_book(REPO, out, output_file)
+    # One time frame: the 2018 edition shows no later data year (the folder runs to 2023) and no Teil V.
+    text = html_text(out)
+    assert "Stand: 31.12.2018" in text and "Stichtag 31.12.2018" in text
+    assert max(_years_in(_data_chapters_text(out))) == 2018
+    assert "Teil V" not in text and not list(out.rglob("entwicklung.html"))
+    assert _download_years(out) == {2018}
+
+
+def _years_in(text: str) -> list[int]:
+    """Stichtag years written in the text ("31.12.2018"); source years such as "DJI (2019)" are not data."""
+    return [int(j) for j in re.findall(r"31\.12\.(20\d\d)", text)]
+
+
+def _data_chapters_text(out: Path) -> str:
+    """Text of the Teil II data chapters (HTML)."""
+    pages = [p for p in out.rglob("*.html") if "teil2" in p.as_posix()]
+    assert pages
+    return " ".join(html_text_of(p) for p in pages)
+
+
+def _download_years(out: Path) -> set[int]:
+    """Data years of the indicator download."""
+    import pandas as pd
+
+    csv = next(out.rglob("indikatoren.csv"))
+    return {int(pd.read_csv(csv, sep=";", decimal=",", encoding="utf-8-sig")["jahr"].max())}
+
+
+@pytest.mark.slow
+def test_fortschreibung_builds_with_comparison_chapter(tmp_path):
+    """``--berichtsjahr 2023`` on the same data: every chapter at 31.12.2023 plus Teil V."""
+    out = tmp_path / "_book"
+    result = run_build(REPO, "--engine", "python", "--output", str(out), "--berichtsjahr", "2023")
+    assert result.returncode == 0, result.stderr[-5000:]
+    text = html_text(out)
+    assert "Stand: 31.12.2023" in text and "Teil V Fortschreibung" in text and list(out.rglob("entwicklung.html"))
+    assert "Entwicklung seit dem letzten Bericht" in text and "Bericht 31.12.2018" in text
+    assert "Er schreibt den Bericht zum 31.12.2018 fort" in text
+    assert max(_years_in(_data_chapters_text(out))) == 2023
+    assert _download_years(out) == {2023}
+    for name in ("sozialbericht.pdf", "sozialbericht.docx"):
+        assert (out / name).is_file()
+    assert "Entwicklung seit dem letzten Bericht" in pdf_text(out / "sozialbericht.pdf")
+    assert "Entwicklung seit dem letzten Bericht" in docx_text(out / "sozialbericht.docx")

@@ -515,7 +515,7 @@ def test_eigenschaft_zufallstabellen_keine_gleichung_verraet_einen_wert():
 
 @pytest.fixture(scope="module")
 def demo():
-    d = laden(MINI.parents[2] / "data")
+    d = laden(MINI.parents[2] / "data", berichtsjahr=2023)  # all years of the demo folder
     anzahl = set(d.katalog.merkmale.loc[d.katalog.merkmale["art"] == "anzahl", "id"])
     summen = list(zip(d.katalog.summen["ganzes"], d.katalog.summen["teile"]))
     return d, _gleichungen(d.sperrungen, anzahl, summen), summen

@@ -1081,7 +1081,8 @@ def bericht_yml(e: Ergebnis, berichtsjahr: int) -> bytes:
         "# Report settings for this data folder (see data/README.md).\n"
         f"stadt: {e.stadt}\n"
         f"berichtsjahr: {berichtsjahr}            # Stichtag 31.12. of this year\n"
-        "geheimhaltung:\n"
+        + (f"ausgaben: [{berichtsjahr}, {int(e.jahre.max())}]\n" if int(e.jahre.max()) > berichtsjahr else "")
+        + "geheimhaltung:\n"
         "  mindestfallzahl: 3\n"
         "  mindestnenner: 100\n"
         "beispieldaten: true\n"

@@ -76,6 +76,20 @@ class Kontext:
         return self.daten.stadtteile["name"].tolist()
 
 
+def vorbericht(ctx: Kontext) -> Kontext:
+    """The previous edition (``ausgaben`` in bericht.yml) from the same data folder, at its own Stichtag.
+
+    Raises ``ValueError`` for the first edition, which has no previous one.
+    """
+    from helpers.daten import laden
+
+    jahr = ctx.bericht.vorbericht
+    if jahr is None:
+        raise ValueError(f"Der Bericht zum 31.12.{ctx.jahr} ist die erste Ausgabe: bericht.yml nennt unter "
+                         "„ausgaben“ kein früheres Berichtsjahr.")
+    return Kontext(daten=laden(ctx.ordner, berichtsjahr=jahr), ausgabe=ctx.ausgabe)
+
+
 def ausgabe_ordner() -> Path:
     """Folder for published downloads: ``$SOZIALBERICHT_AUSGABE`` (set by the build)."""
     from helpers.daten.ordner import repo_root

@@ -29,6 +29,16 @@ def datenhinweis(bericht) -> str:
     return HINWEIS_BEISPIELDATEN.format(stadt=bericht.stadt) if bericht.beispieldaten else ""
 
 
+def ausgabe_satz(bericht) -> str:
+    """Which edition this is: its Stichtag and, for a Fortschreibung, the edition it continues."""
+    satz = (f"Dieser Bericht beschreibt die Lage zum Stichtag {fmt.stichtag(bericht.berichtsjahr)}; alle Kennzahlen, "
+            "Entwicklungen und Bewertungen beziehen sich auf Daten bis zu diesem Tag.")
+    if bericht.vorbericht is not None:
+        satz += (f" Er schreibt den Bericht zum {fmt.stichtag(bericht.vorbericht)} fort und stellt im Teil "
+                 "„Fortschreibung“ die Ergebnisse beider Ausgaben gegenüber.")
+    return satz
+
+
 def wert_satz(titel: str, einheit: str, stadt: str, jahr: int, wert: float,
               vergleich_jahr: int | None = None, wert_vorher: float = np.nan) -> str:
     """``"„SGB-II-Quote“: In Dorsten betrug der Wert am 31.12.2018 11,2 % (31.12.2013: …)."``"""

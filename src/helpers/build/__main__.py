@@ -1,4 +1,5 @@
-"""Command line: ``python -m helpers.build [--fresh] [--jobs N] [--notebook NAME] [--engine …] [--output DIR]``."""
+"""Command line: ``python -m helpers.build [--fresh] [--jobs N] [--notebook NAME] [--engine …] [--output DIR]
+[--profile NAME] [--berichtsjahr JAHR]``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from helpers.build import profile, quarto
+from helpers.build import profile, quarto, titelei
 from helpers.build.book import chapter_source, referenced_notebooks
 from helpers.build.config import load_book
 from helpers.build.embed import find_embeds, find_cell, render_cell
@@ -43,6 +44,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--engine", choices=["auto", "quarto", "python"], default="auto",
                         help="auto: quarto, wenn es im PATH ist, sonst der Python-Build")
     parser.add_argument("--output", metavar="DIR", help="Zielordner (Standard: <Buch>/_book)")
+    parser.add_argument("--berichtsjahr", metavar="JAHR",
+                        help="das Berichtsjahr (Stichtag 31.12.) statt des Eintrags in bericht.yml, z. B. 2023 "
+                             "für die Fortschreibung aus demselben Datenordner")
     parser.add_argument("--profile", metavar="NAME",
                         help="Quarto-Profil, z. B. entwurf: zeigt Redaktionshinweise und schreibt nach _entwurf/ "
                              "(wie quarto render --profile entwurf)")
@@ -56,10 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.profile:  # read by both engines: Quarto itself and helpers.build.profile
         os.environ[profile.ENV] = args.profile
+    if args.berichtsjahr:  # read by helpers.daten in this process, the notebook kernels and Quarto's steps
+        from helpers.daten.datenbestand import BERICHTSJAHR_ENV  # pandas only when needed (fast --help)
+
+        os.environ[BERICHTSJAHR_ENV] = args.berichtsjahr
     progress = Progress()
     try:
         root = find_root()
         os.environ["SOZIALBERICHT_ROOT"] = str(root)  # helpers.daten finds the repo through it
+        if edition_profile(root):
+            os.environ[profile.ENV] = profile.with_profile(os.environ.get(profile.ENV, ""), profile.FORTSCHREIBUNG)
         if args.notebook:
             return run_one_notebook(root, args.notebook, progress)
         return build(root, args, progress)
@@ -71,6 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nAbgebrochen.", file=sys.stderr)
         return 130
+
+
+def edition_profile(root: Path) -> bool:
+    """True when this edition follows an earlier one (``ausgaben`` in bericht.yml): the build then
+    adds the profile ``fortschreibung`` (chapter "Entwicklung seit dem letzten Bericht")."""
+    bericht = titelei.bericht(root)
+    return bericht is not None and bericht.vorbericht is not None
 
 
 def build(root: Path, args: argparse.Namespace, progress: Progress) -> int:

@@ -70,7 +70,7 @@ HELPERS_IMPORT = re.compile(
     r"^\s*(?:from\s+helpers\.(?P<sub>\w+)|import\s+helpers\.(?P<imp>\w+)|from\s+helpers\s+import\s+(?P<names>\(?[^#\n]+))",
     re.M)
 # Variables of the kernel environment that can change what a notebook computes.
-KERNEL_ENV = ("PYTHONHASHSEED", "MPLBACKEND")
+KERNEL_ENV = ("PYTHONHASHSEED", "MPLBACKEND", "SOZIALBERICHT_BERICHTSJAHR")
 # Names shown when a notebook runs again ("geändert: Daten, helpers-Code").
 COMPONENT_NAMES = {
     "version": "Cache-Version", "notebook": "Notebook", "pfad": "Pfad", "helpers": "helpers-Code",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,10 +100,25 @@ def _profiles() -> frozenset[str]:
 
 
 def _merge(base: dict, extra: dict) -> dict:
-    """Maps merged key by key, everything else replaced (enough for the profile files here)."""
+    """Quarto's metadata merge: maps key by key, lists concatenated (entries kept once), else replaced.
+
+    As Quarto's ``mergeArrayCustomizer``: a profile that lists chapters adds them to the book's.
+    """
     out = dict(base)
     for key, value in extra.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        old = out.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            out[key] = _merge(old, value)
+        elif isinstance(value, list) and isinstance(old, list):
+            seen, merged = set(), []
+            for item in [*old, *value]:
+                mark = json.dumps(item, sort_keys=True, default=str)
+                if mark not in seen:
+                    seen.add(mark)
+                    merged.append(item)
+            out[key] = merged
+        else:
+            out[key] = value
     return out
 
 

@@ -112,6 +112,7 @@ def check_data(root: Path, downloads: Path, progress: Progress, *, fresh: bool |
     inputs = cache.KeyInputs.collect(root)
     key = cache.format_key(art="daten", helpers=inputs.helpers, daten=inputs.daten, software=inputs.software,
                            ordner=inputs.umgebung["SOZIALBERICHT_DATEN"],
+                           berichtsjahr=inputs.umgebung["SOZIALBERICHT_BERICHTSJAHR"],
                            epoch=os.environ.get("SOURCE_DATE_EPOCH"))
     store = cache.Store(root / CACHE / "daten")
     what = f"Daten prüfen ({folder})"

@@ -21,10 +21,18 @@ from helpers.build.errors import BuildError
 
 ENV = "QUARTO_PROFILE"
 DRAFT = "entwurf"
+#: A Fortschreibung (an edition after the first): adds the chapter comparing it with the previous one.
+FORTSCHREIBUNG = "fortschreibung"
 FENCE_RE = re.compile(r"^(?P<colons>:{3,})\s*(?P<attrs>\{[^}]*\}|[\w-]+)?\s*$")
 CODE_RE = re.compile(r"^(```|~~~)")
 CONDITION_RE = re.compile(r"\.(?P<kind>content-visible|content-hidden)\b")
 PROFILE_ATTR_RE = re.compile(r'when-profile\s*=\s*"(?P<names>[^"]*)"')
+
+
+def with_profile(value: str, name: str) -> str:
+    """``QUARTO_PROFILE`` value ``value`` with ``name`` added (kept once, order kept)."""
+    names = [p.strip() for p in value.split(",") if p.strip()]
+    return ",".join(names if name in names else [*names, name])
 
 
 def active(env: dict | None = None) -> frozenset[str]:

@@ -8,6 +8,7 @@ data folder (e.g. the test book) gets none of these lines.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,16 +45,29 @@ def data_folder(root: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def titelei(root: Path) -> Titelei:
-    """The title page lines for the book in ``root``."""
+def bericht(root: Path):
+    """The settings of this edition (``bericht.yml`` with the Berichtsjahr set for the build), or None."""
     folder = data_folder(root)
     if folder is None or not (folder / "bericht.yml").is_file():
-        return Titelei()
+        return None
     from helpers.daten.bericht import lese_bericht
+    from helpers.daten.datenbestand import berichtsjahr_vorgabe
     from helpers.daten.fehler import DatenFehler
 
     probleme: list = []
-    bericht = lese_bericht(folder / "bericht.yml", probleme)
-    if probleme or bericht is None:
+    gelesen = lese_bericht(folder / "bericht.yml", probleme)
+    if probleme or gelesen is None:
         raise BuildError(f"bericht.yml in {folder} ist fehlerhaft:\n{DatenFehler(probleme, folder)}")
-    return Titelei(stadt=bericht.stadt, berichtsjahr=bericht.berichtsjahr, beispieldaten=bool(bericht.beispieldaten))
+    try:
+        jahr = berichtsjahr_vorgabe()
+    except DatenFehler as err:
+        raise BuildError(str(err)) from None
+    return dataclasses.replace(gelesen, berichtsjahr=jahr) if jahr else gelesen
+
+
+def titelei(root: Path) -> Titelei:
+    """The title page lines for the book in ``root``."""
+    b = bericht(root)
+    if b is None:
+        return Titelei()
+    return Titelei(stadt=b.stadt, berichtsjahr=b.berichtsjahr, beispieldaten=bool(b.beispieldaten))

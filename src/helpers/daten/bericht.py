@@ -24,6 +24,18 @@ class Bericht:
     beispieldaten: bool
     quelle: str
     weitere: dict = field(default_factory=dict)  # further top-level keys, kept as written
+    ausgaben: tuple = ()  # Stichtag years of the editions published so far (the first report first)
+
+    @property
+    def vorbericht(self) -> int | None:
+        """Stichtag year of the previous edition, ``None`` for the first report."""
+        frueher = [j for j in self.ausgaben if j < self.berichtsjahr]
+        return max(frueher) if frueher else None
+
+    @property
+    def erstbericht(self) -> int:
+        """Stichtag year of the first edition (the baseline of the Fortschreibung)."""
+        return min([*self.ausgaben, self.berichtsjahr])
 
 
 def _ist_int(x) -> bool:
@@ -93,11 +105,19 @@ def lese_bericht(pfad: Path, probleme: list[Problem]) -> Bericht | None:
                 fehler(("geheimhaltung", k), None, f"Unbekannter Eintrag „geheimhaltung.{k}“.",
                        f"Meinten Sie „{nah[0]}“?" if nah else
                        "Erlaubt sind mindestfallzahl und mindestnenner.")
+    ausgaben = y.get("ausgaben", [])
+    if ausgaben is None:
+        ausgaben = []
+    if not (isinstance(ausgaben, list) and all(_ist_int(a) and 1990 <= a <= 2100 for a in ausgaben)):
+        fehler(("ausgaben",), ausgaben, "„ausgaben“ muss eine Liste von Jahreszahlen sein.",
+               "Beispiel: „ausgaben: [2018, 2023]“ (die Stichtage der erschienenen Berichte).")
+        ausgaben = []
     if len(probleme) > n_vorher and jahr is None:
         return None
     # With problems but a valid berichtsjahr, the partial settings still allow the
     # year checks of the Bestand; the caller raises before using them otherwise.
-    bekannt = {"stadt", "berichtsjahr", "geheimhaltung", "beispieldaten", "quelle"}
+    bekannt = {"stadt", "berichtsjahr", "geheimhaltung", "beispieldaten", "quelle", "ausgaben"}
     return Bericht(stadt=stadt.strip() if stadt else stadt, berichtsjahr=jahr, mindestfallzahl=mindestfallzahl,
                    mindestnenner=mindestnenner, beispieldaten=beispiel, quelle=quelle.strip() if quelle else quelle,
-                   weitere={k: v for k, v in y.items() if k not in bekannt})
+                   weitere={k: v for k, v in y.items() if k not in bekannt},
+                   ausgaben=tuple(sorted(set(ausgaben))))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections import OrderedDict
@@ -20,6 +21,8 @@ from helpers.daten.pruefen import pruefe_bestand
 from helpers.daten.stadtteile import lese_stadtteile, vorschlag, zuordnung
 
 BESTAND = "bestand"
+#: Builds the edition of another Stichtag from the same data folder (``--berichtsjahr``).
+BERICHTSJAHR_ENV = "SOZIALBERICHT_BERICHTSJAHR"
 ENDUNGEN = (".csv", ".xlsx")
 #: Spreadsheet formats that are recognisably data but cannot be read: an error, not ignored.
 NICHT_UNTERSTUETZT = (".xls", ".xlsm", ".xlsb", ".ods", ".tsv", ".txt")
@@ -105,11 +108,27 @@ def _signatur(ordner: Path, katalog: Path) -> tuple:
     return tuple(sig)
 
 
-def laden(ordner: str | os.PathLike | None = None) -> Datenbestand:
+def berichtsjahr_vorgabe() -> int | None:
+    """The Berichtsjahr set for this build (``$SOZIALBERICHT_BERICHTSJAHR``), else ``None``."""
+    wert = os.environ.get(BERICHTSJAHR_ENV, "").strip()
+    if not wert:
+        return None
+    if not (wert.isdigit() and 1990 <= int(wert) <= 2100):
+        raise DatenFehler([Problem(BERICHTSJAHR_ENV, None, None, wert,
+                                   f"Das Berichtsjahr „{wert}“ ist keine Jahreszahl.",
+                                   "Geben Sie ein Jahr an, z. B. „--berichtsjahr 2023“ oder "
+                                   "„make book BERICHTSJAHR=2023“.")])
+    return int(wert)
+
+
+def laden(ordner: str | os.PathLike | None = None, berichtsjahr: int | None = None) -> Datenbestand:
     """Load and validate a data folder; compute indicators with disclosure control.
 
     ``ordner``: the data folder; ``None`` means ``$SOZIALBERICHT_DATEN`` or
-    ``<repo>/data``. Raises :class:`DatenFehler` listing *all* problems found.
+    ``<repo>/data``. ``berichtsjahr`` replaces the one in bericht.yml (``None``:
+    ``$SOZIALBERICHT_BERICHTSJAHR`` or bericht.yml). The edition shows data up to its
+    Stichtag only: later years in the folder are not part of it.
+    Raises :class:`DatenFehler` listing *all* problems found.
     Results are cached per folder and file modification times, so repeated calls
     in one process are cheap; each call returns its own (copy-on-write) tables.
     """
@@ -118,18 +137,20 @@ def laden(ordner: str | os.PathLike | None = None) -> Datenbestand:
         raise DatenFehler([Problem(str(pfad), None, None, None, "Der Datenordner existiert nicht.",
                                    "Prüfen Sie den Pfad bzw. die Umgebungsvariable SOZIALBERICHT_DATEN.")], pfad)
     kat = katalog_pfad(pfad)
-    schluessel = (str(pfad), str(kat), _signatur(pfad, kat))
+    if berichtsjahr is None:
+        berichtsjahr = berichtsjahr_vorgabe()
+    schluessel = (str(pfad), str(kat), _signatur(pfad, kat), berichtsjahr)
     if schluessel in _CACHE:
         _CACHE.move_to_end(schluessel)
         return _CACHE[schluessel].kopie()
-    d = _laden(pfad, kat)
+    d = _laden(pfad, kat, berichtsjahr)
     _CACHE[schluessel] = d
     while len(_CACHE) > _CACHE_GROESSE:
         _CACHE.popitem(last=False)
     return d.kopie()
 
 
-def _laden(ordner: Path, katalog_datei: Path) -> Datenbestand:
+def _laden(ordner: Path, katalog_datei: Path, berichtsjahr: int | None = None) -> Datenbestand:
     probleme: list[Problem] = []
     manifest: list[dict] = []
 
@@ -140,6 +161,8 @@ def _laden(ordner: Path, katalog_datei: Path) -> Datenbestand:
                              "bytes": len(roh), "zeilen": len(roh.splitlines())})
 
     bericht = lese_bericht(ordner / "bericht.yml", probleme)
+    if bericht is not None and berichtsjahr is not None:
+        bericht = dataclasses.replace(bericht, berichtsjahr=berichtsjahr)
     yaml_manifest(ordner / "bericht.yml")
     katalog = lese_katalog(katalog_datei, _name(katalog_datei, ordner), probleme)
     yaml_manifest(katalog_datei)
@@ -183,6 +206,9 @@ def _laden(ordner: Path, katalog_datei: Path) -> Datenbestand:
         bestand = pruefe_bestand(roh, stadtteile, katalog, bericht, probleme)
     if probleme:
         raise DatenFehler(probleme, ordner)
+    # One time frame per edition: years after the Stichtag belong to a later edition. Cut after
+    # the checks (errors in any year are reported) and before disclosure control.
+    bestand = bestand[bestand["jahr"] <= bericht.berichtsjahr].reset_index(drop=True)
 
     reihenfolge = stadtteile["name"].tolist()
     maske = geheimhaltung.sperrmaske(bestand, katalog.merkmale, bericht.mindestfallzahl, reihenfolge,
