@@ -69,7 +69,10 @@ def test_sozialindex_csv(ergebnisse, ordner):
     from helpers.regeln import regeldatei
 
     _, ausgabe = ergebnisse[ordner]
-    csv = pd.read_csv(ausgabe / "sozialindex.csv")
+    roh = (ausgabe / "sozialindex.csv").read_bytes()
+    # one CSV convention for all downloads (as indikatoren.csv): BOM, semicolon, decimal comma
+    assert roh.startswith(b"\xef\xbb\xbf") and b";" in roh.splitlines()[0] and b"," not in roh.splitlines()[0]
+    csv = pd.read_csv(ausgabe / "sozialindex.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert csv.columns[:4].tolist() == ["stadtteil", "jahr", "index", "klasse"]
     assert any(c.startswith("z_") for c in csv.columns)
     d = laden(DATEN[ordner])
@@ -91,7 +94,7 @@ def test_korrelationen_csv(ergebnisse, ordner):
     from helpers.regeln import regeldatei
 
     _, ausgabe = ergebnisse[ordner]
-    csv = pd.read_csv(ausgabe / "korrelationen.csv", dtype={"jahr": str})
+    csv = pd.read_csv(ausgabe / "korrelationen.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype={"jahr": str})
     assert csv.columns.tolist() == ["x", "y", "methode", "r", "ci_unten", "ci_oben", "p", "p_holm", "p_bh", "n", "jahr"]
     d = laden(DATEN[ordner])
     cfg = statistik.lade_konfiguration(regeldatei(d.ordner, "korrelationen.yml"), d.katalog.indikatoren)
@@ -112,7 +115,7 @@ def test_demobuch_wertet_alle_paare_auf_allen_stadtteilen_aus(ergebnisse):
     from helpers.regeln import regeldatei
 
     _, ausgabe = ergebnisse["demo"]
-    csv = pd.read_csv(ausgabe / "korrelationen.csv", dtype={"jahr": str})
+    csv = pd.read_csv(ausgabe / "korrelationen.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype={"jahr": str})
     d = laden(DATEN["demo"])
     cfg = statistik.lade_konfiguration(regeldatei(d.ordner, "korrelationen.yml"), d.katalog.indikatoren)
     n_st = len(d.stadtteile)

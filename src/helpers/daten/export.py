@@ -76,6 +76,11 @@ def indikatoren_csv_text(tabelle: pd.DataFrame) -> str:
     return t.to_csv(sep=";", index=False, lineterminator="\n")
 
 
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """Any published table in the downloads' one CSV convention: UTF-8 with BOM, ``;``, decimal comma."""
+    return ("\ufeff" + df.to_csv(sep=";", decimal=",", index=False, lineterminator="\n")).encode("utf-8")
+
+
 def manifest_csv_text(manifest: pd.DataFrame) -> str:
     """The CSV text (without BOM) of the input manifest (datei, sha256, bytes, zeilen)."""
     return manifest[["datei", "sha256", "bytes", "zeilen"]].to_csv(sep=";", index=False, lineterminator="\n")
