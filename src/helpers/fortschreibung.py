@@ -58,12 +58,7 @@ def kennzahlen(jetzt: pd.DataFrame, vorher: pd.DataFrame) -> pd.DataFrame:
 def kennzahlen_tabelle(tab: pd.DataFrame, jahr_vorher: int, jahr: int) -> pd.DataFrame:
     """The key-figure comparison as formatted German table cells."""
     kopf_v, kopf = f"Bericht {fmt.stichtag(jahr_vorher)}", f"Bericht {fmt.stichtag(jahr)}"
-
-    def mit_jahr(w, j, soll, stellen):
-        text = fmt.zahl(w, stellen)
-        return f"{text} ({int(j)})" if j is not None and not pd.isna(j) and int(j) != soll and text != fmt.FEHLT \
-            else text
-
+    mit_jahr = ueberblick.wert_mit_jahr
     zeilen = []
     for _, r in tab.iterrows():
         s = fmt.stellen_fuer(r["einheit"])

@@ -130,6 +130,13 @@ def gesamtstadt(ind: pd.DataFrame, katalog, jahr: int, handlungsfelder: Sequence
     return pd.DataFrame(zeilen)
 
 
+def wert_mit_jahr(wert: float, jahr, soll: int | None, stellen: int) -> str:
+    """A table value with its data year in brackets when that differs from the column's Stichtag."""
+    text = fmt.zahl(wert, stellen)
+    anders = jahr is not None and not pd.isna(jahr) and jahr != soll and text != fmt.FEHLT
+    return f"{text} ({int(jahr)})" if anders else text
+
+
 def gesamtstadt_markdown(tab: pd.DataFrame, katalog, jahr: int, vergleich_jahr: int | None) -> str:
     """The overview as a German table, one bold heading row per Handlungsfeld.
 
@@ -147,9 +154,7 @@ def gesamtstadt_markdown(tab: pd.DataFrame, katalog, jahr: int, vergleich_jahr: 
             stellen = fmt.stellen_fuer(r["einheit"])
 
             def mit_jahr(w, j, soll):
-                text = fmt.zahl(w, stellen)
-                return f"{text} ({int(j)})" if j is not None and not pd.isna(j) and j != soll and text != fmt.FEHLT \
-                    else text
+                return wert_mit_jahr(w, j, soll, stellen)
 
             spread = fmt.FEHLT if pd.isna(r["ueber"]) else f"{int(r['ueber'])} / {int(r['unter'])}"
             zeilen.append([
