@@ -186,6 +186,27 @@ def check_book(root: Path, out: Path, output_file: str) -> None:
             assert note not in text, f"{fmt}: Redaktionshinweis '{note}' im veröffentlichten Buch"
 
     check_html_links(out)
+    check_citations(root, out, texts, document)
+
+
+def check_citations(root: Path, out: Path, texts: dict[str, str], document) -> None:
+    """Every cited work resolved in every format and listed once in the references."""
+    from helpers.build import zitate
+    from helpers.build.config import load_book, read_chapter
+
+    book = load_book(root)
+    if not book.bibliography:
+        return
+    cited = zitate.check(book, ((e.path, read_chapter(book, e)[1]) for e in book.chapters))
+    assert cited, "Literaturverzeichnis ohne Zitierung"
+    for fmt, text in texts.items():
+        for key in cited:
+            assert f"{key}?" not in text, f"{fmt}: Zitierung @{key} nicht aufgelöst"
+    refs = next(e for e in book.chapters if zitate.has_refs_div(read_chapter(book, e)[1]))
+    listed = [i.removeprefix("ref-") for i in parse_page(out / refs.html_path).ids if i.startswith("ref-")]
+    assert sorted(listed) == sorted(cited), f"HTML: Literaturliste {listed}, zitiert {cited}"
+    entries = [p for p in document.paragraphs if p.style.name == "Bibliography"]
+    assert len(entries) == len(cited), f"DOCX: {len(entries)} Literatureinträge, {len(cited)} zitiert"
 
 
 def check_html_links(out: Path) -> None:

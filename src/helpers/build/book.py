@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from helpers.build import profile, callouts, crossref, shortcodes
+from helpers.build import profile, callouts, crossref, shortcodes, zitate
 from helpers.build.config import Book, ChapterEntry, chapter_title, read_chapter
 from helpers.build.embed import find_embeds, resolve_embeds
 from helpers.build.errors import BuildError
@@ -110,6 +110,7 @@ def prepare(book: Book, notebooks: Mapping[Path, object], out: Path) -> tuple[li
     missing = {c.entry.path: m for c in chapters if (m := crossref.missing_refs(c.body, index))}
     if missing:
         raise BuildError(crossref.unresolved_message(missing, index))
+    zitate.check(book, ((c.entry.path, c.body) for c in chapters))
     return chapters, index
 
 

@@ -42,6 +42,8 @@ class Book:
     output_dir: str
     appendix_title: str
     chapters: tuple[ChapterEntry, ...]
+    bibliography: tuple[str, ...] = ()   # paths relative to the root, as in _quarto.yml
+    csl: str | None = None
 
     @property
     def parts(self) -> list[str]:
@@ -90,6 +92,8 @@ def load_book(root: Path) -> Book:
         output_dir=str((config.get("project") or {}).get("output-dir") or "_book"),
         appendix_title=appendix_title,
         chapters=tuple(entries),
+        bibliography=tuple(_paths(config.get("bibliography"), "bibliography", root, path)),
+        csl=next(iter(_paths(config.get("csl"), "csl", root, path)), None),
     )
 
 
@@ -142,6 +146,16 @@ def _chapter_path(item, config_path: Path) -> str:
     if not isinstance(item, str) or not item.endswith(".qmd"):
         raise BuildError(f"{config_path}: unerwarteter Kapiteleintrag {item!r} (erwartet: Pfad zu einer .qmd-Datei).")
     return item
+
+
+def _paths(value, key: str, root: Path, config_path: Path) -> list[str]:
+    """A file path or a list of them (Quarto's ``bibliography``/``csl``); each must exist."""
+    values = [] if value is None else value if isinstance(value, list) else [value]
+    for item in values:
+        if not isinstance(item, str) or not (root / item).is_file():
+            raise BuildError(f"{config_path}: '{key}: {item}' nennt keine vorhandene Datei. "
+                             "Bitte den Pfad (vom Buchverzeichnis aus) prüfen.")
+    return values
 
 
 def _authors(value) -> list[str]:

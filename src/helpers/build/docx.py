@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.run import Run
 
-from helpers.build import pandoc
+from helpers.build import pandoc, zitate
 from helpers.build.book import Chapter, book_markdown
 from helpers.build.config import Book
 from helpers.build.crossref import Target
@@ -40,9 +40,12 @@ APPENDIX_RE = re.compile(r"\bAppendix(?=\s+[A-Z]{1,2}\b)")
 def write_docx(book: Book, chapters: list[Chapter], targets: Mapping[str, Target], out: Path, path: Path) -> Path:
     """Write the whole book to ``path`` (figures are read from ``out``)."""
     markdown = book_markdown(chapters, targets, "docx")
-    args = ["--to", "docx", "--output", str(path), "--resource-path", str(out), "--toc", "--toc-depth=2",
-            "--reference-doc", str(REFERENCE_DOC), COLUMNS, *metadata_args(book, titelei(book.root))]
-    pandoc.run(markdown, args, what="DOCX")
+    # Absolute paths: pandoc runs in the book root (for the bibliography, see zitate.pandoc_args).
+    args = ["--to", "docx", "--output", str(path.resolve()), "--resource-path", str(out.resolve()),
+            "--toc", "--toc-depth=2",
+            "--reference-doc", str(REFERENCE_DOC), COLUMNS, *metadata_args(book, titelei(book.root)),
+            *zitate.pandoc_args(book)]
+    pandoc.run(markdown, args, what="DOCX", cwd=book.root)
     document = docx.Document(str(path))
     fit_tables(document)
     update_fields_on_open(document)

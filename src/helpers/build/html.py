@@ -10,7 +10,7 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from helpers.build import pandoc
+from helpers.build import pandoc, zitate
 from helpers.build.book import Chapter, page_markdown, relative_link, relative_root
 from helpers.build.config import Book
 from helpers.build.crossref import Target
@@ -27,8 +27,19 @@ ASSET_FILES = ("sozialbericht.css", "suche.js", "tabellen.js")
 
 def write_site(book: Book, chapters: list[Chapter], targets: Mapping[str, Target], out: Path, jobs: int = 4) -> list[Path]:
     """Write all pages, assets and the search index into ``out``; return the page paths."""
+    cited = zitate.check(book, ((c.entry.path, c.body) for c in chapters))
+    refs_page = next((c for c in chapters if zitate.has_refs_div(c.body)), None)
+    citeproc = zitate.pandoc_args(book) if cited else []
+
     def render(chapter: Chapter) -> str:
-        return pandoc.run(page_markdown(chapter, chapters, targets), PANDOC_ARGS, what=f"HTML von {chapter.entry.path}")
+        markdown = page_markdown(chapter, chapters, targets)
+        if chapter is refs_page:
+            # The list page cites nothing itself: it lists what the whole book cites.
+            markdown = zitate.nocite_front_matter(cited) + markdown
+        html = pandoc.run(markdown, [*PANDOC_ARGS, *citeproc], what=f"HTML von {chapter.entry.path}", cwd=book.root)
+        if citeproc and refs_page is not None and chapter is not refs_page:
+            html = zitate.hide_page_references(html, relative_link(chapter.html_path, refs_page.html_path))
+        return html
 
     # pandoc runs as a subprocess per chapter, so threads overlap them.
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

@@ -12,7 +12,10 @@ from helpers.build.errors import BuildError
 
 # Pandoc Markdown without citations: a stray "@name" stays text instead of becoming a
 # citation nobody resolves (all @fig-/@tbl-/@sec- references are resolved before pandoc).
+# With --citeproc (a book with a bibliography) citations are read; ``zitate.check`` has
+# made sure that every key is in the bibliography.
 READER = "markdown-citations"
+CITING_READER = "markdown"
 
 
 @functools.cache
@@ -30,7 +33,7 @@ def run(markdown: str, args: Sequence[str], *, what: str, cwd: Path | None = Non
     Pandoc's warnings go to stderr; a failure is a ``BuildError`` naming ``what``.
     """
     proc = subprocess.run(
-        [executable(), "--from", READER, *args],
+        [executable(), "--from", CITING_READER if "--citeproc" in args else READER, *args],
         input=markdown.encode("utf-8"),
         capture_output=True,
         cwd=cwd,

@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from helpers.build import pandoc
+from helpers.build import pandoc, zitate
 from helpers.build.book import Chapter, book_markdown, typst_string
 from helpers.build.config import Book
 from helpers.build.crossref import Target
@@ -37,7 +37,8 @@ def write_pdf(book: Book, chapters: list[Chapter], targets: Mapping[str, Target]
     removed from there afterwards.
     """
     markdown = book_markdown(chapters, targets, "typst")
-    source = pandoc.run(markdown, typst_args(book, titelei(book.root)), what="Typst (PDF)")
+    args = [*typst_args(book, titelei(book.root)), *zitate.pandoc_args(book)]
+    source = pandoc.run(markdown, args, what="Typst (PDF)", cwd=book.root)
     source = add_alt_text(source, alt_texts(markdown))
     typ = out / f"{path.stem}.typ"
     typ.write_text(source, encoding="utf-8")
