@@ -25,20 +25,20 @@ def lage(werte: dict) -> pd.DataFrame:
 
 def test_ungleiche_lebenslagen_nennt_die_extreme():
     satz = fazit.ungleiche_lebenslagen(lage({"A": 0.1, "B": 1.2, "C": -0.9, "D": 0.8, "E": -0.3}))
-    assert satz == ("**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt liegen B und D am stärksten "
-                    "ungünstiger als die Gesamtstadt, C und E am stärksten günstiger (@sec-stadtteilvergleich).")
+    assert satz == ("**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt weichen B und D am stärksten "
+                    "ungünstig von der Gesamtstadt ab, C und E am stärksten günstig (@sec-stadtteilvergleich).")
 
 
 def test_ungleiche_lebenslagen_folgt_vertauschten_werten():
     a = fazit.ungleiche_lebenslagen(lage({"A": 2.0, "B": 1.0, "C": 0.0, "D": -1.0, "E": -2.0}))
     b = fazit.ungleiche_lebenslagen(lage({"A": -2.0, "B": -1.0, "C": 0.0, "D": 1.0, "E": 2.0}))
-    assert "liegen A und B am stärksten ungünstiger" in a and "E und D am stärksten günstiger" in a
-    assert "liegen E und D am stärksten ungünstiger" in b and "A und B am stärksten günstiger" in b
+    assert "weichen A und B am stärksten ungünstig" in a and "E und D am stärksten günstig" in a
+    assert "weichen E und D am stärksten ungünstig" in b and "A und B am stärksten günstig" in b
 
 
 def test_ungleiche_lebenslagen_ohne_werte_zaehlt_nicht_als_guenstig():
     satz = fazit.ungleiche_lebenslagen(lage({"A": 1.0, "B": 0.5, "C": -0.5, "D": -1.0, "E": np.nan}))
-    assert "D und C am stärksten günstiger" in satz and "E" not in satz
+    assert "D und C am stärksten günstig" in satz and "E" not in satz
 
 
 def index_und_robustheit(klassen: dict, robust: set):
@@ -173,6 +173,6 @@ def test_aussagen_nennen_die_berechneten_stadtteile(seed):
     t = teil3(td.tabelle(seed=seed, trend=1.0), cfg_korrelation=OHNE_POOL)
     punkte = fazit.aussagen(t)
     extreme = t.lage.sort_values("z_mittel")["stadtteil"].tolist()
-    assert f"liegen {extreme[-1]} und {extreme[-2]} am stärksten ungünstiger" in punkte[0]
+    assert f"weichen {extreme[-1]} und {extreme[-2]} am stärksten ungünstig" in punkte[0]
     niedrig = t.index.loc[t.index["klasse"].isin(["niedrig", "sehr niedrig"]), "stadtteil"].tolist()
     assert all(s in punkte[1] for s in niedrig) and ("Kein Stadtteil" in punkte[1]) == (not niedrig)

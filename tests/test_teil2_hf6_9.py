@@ -167,10 +167,13 @@ def test_zellen_haben_label_beschriftung_und_alternativtext(name):
 
 
 def _prosa(text: str) -> str:
-    """Chapter text without shortcodes, cross-references, section ids, code and paths."""
+    """Chapter text without shortcodes, cross-references, citations, section ids, code and paths."""
+    from helpers.build.zitate import CITE_RE
+
     text = re.sub(r"```.*?```", "", text, flags=re.S)
     text = re.sub(r"\{\{<.*?>\}\}", "", text)
     text = re.sub(r"@(fig|tbl|sec)-[\w-]+", "", text)
+    text = CITE_RE.sub("", text)  # a citation key like @schaefer2013 is not a typed number
     text = re.sub(r"\{#[\w-]+\}", "", text)
     return re.sub(r"`[^`]*`", "", text)
 

@@ -23,8 +23,8 @@ def ungleiche_lebenslagen(lage: pd.DataFrame) -> str:
     t = lage.dropna(subset=["z_mittel"]).sort_values("z_mittel", ascending=False)
     schlecht = t["stadtteil"].head(2).tolist()
     gut = t["stadtteil"].tail(2).iloc[::-1].tolist()
-    return (f"**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt liegen {fmt.aufzaehlung(schlecht)} am "
-            f"stärksten ungünstiger als die Gesamtstadt, {fmt.aufzaehlung(gut)} am stärksten günstiger "
+    return (f"**Ungleiche Lebenslagen.** Über die Kernindikatoren gemittelt weichen {fmt.aufzaehlung(schlecht)} am "
+            f"stärksten ungünstig von der Gesamtstadt ab, {fmt.aufzaehlung(gut)} am stärksten günstig "
             "(@sec-stadtteilvergleich).")
 
 

@@ -311,11 +311,11 @@ def befund(lage: pd.DataFrame, std: pd.DataFrame, kurz: Mapping[str, str], n: in
     n_ind = std["indikator"].nunique()
     schlecht, gut = t.head(n), t.tail(n).iloc[::-1]
     saetze = [
-        f"Über alle {n_ind} gerichteten Kernindikatoren gemittelt liegen in den vorliegenden Daten "
+        f"Über alle {n_ind} gerichteten Kernindikatoren gemittelt weichen in den vorliegenden Daten "
         f"{fmt.aufzaehlung([f'{r.stadtteil} ({fmt.vorzeichen(r.z_mittel, 2)})' for r in schlecht.itertuples()])} "
-        f"am deutlichsten ungünstiger als die Gesamtstadt, "
+        f"am deutlichsten ungünstig von der Gesamtstadt ab, "
         f"{fmt.aufzaehlung([f'{r.stadtteil} ({fmt.vorzeichen(r.z_mittel, 2)})' for r in gut.itertuples()])} "
-        "am stärksten günstiger (mittlere Abweichung in Standardabweichungen)."
+        "am deutlichsten günstig (mittlere Abweichung in Standardabweichungen)."
     ]
     top = t.sort_values("n_unguenstig", ascending=False, kind="stable").iloc[0]
     if top["n_unguenstig"] > 0:

@@ -66,6 +66,8 @@ SCRATCH = ".laufend"
 # Notebooks whose code mentions one of these print the build's state (commit, date).
 READS_BUILD_STATE = re.compile(
     r"\b(git_commit|build_datum|SOURCE_DATE_EPOCH|date\.today|datetime\.now|datetime\.today|time\.time)\b")
+# Notebooks whose code mentions this read the book's own sources (``helpers.verzeichnis``).
+READS_BOOK = re.compile(r"\bverzeichnis\b")
 HELPERS_IMPORT = re.compile(
     r"^\s*(?:from\s+helpers\.(?P<sub>\w+)|import\s+helpers\.(?P<imp>\w+)|from\s+helpers\s+import\s+(?P<names>\(?[^#\n]+))",
     re.M)
@@ -75,6 +77,7 @@ KERNEL_ENV = ("PYTHONHASHSEED", "MPLBACKEND", "SOZIALBERICHT_BERICHTSJAHR")
 COMPONENT_NAMES = {
     "version": "Cache-Version", "notebook": "Notebook", "pfad": "Pfad", "helpers": "helpers-Code",
     "daten": "Daten", "software": "Python/Pakete", "umgebung": "Umgebung", "stand": "Git-Stand/Datum",
+    "buch": "Kapitel/Notebooks/_quarto.yml",
 }
 
 
@@ -180,17 +183,29 @@ def imported_helpers_modules(code: str) -> set[str]:
     return names
 
 
-def reads_build_state(path: Path, package: Path | None = None) -> bool:
+def reads_build_state(path: Path, package: Path | None = None, pattern: re.Pattern = READS_BUILD_STATE) -> bool:
     """Does the notebook print the commit or the build date (directly or through a helpers module it imports)?"""
     code = notebook_code(path)
-    if READS_BUILD_STATE.search(code):
+    if pattern.search(code):
         return True
     package = package or helpers_package()
     for module in imported_helpers_modules(code):
         for candidate in (package / f"{module}.py", package / module / "__init__.py"):
-            if candidate.is_file() and READS_BUILD_STATE.search(candidate.read_text(encoding="utf-8")):
+            if candidate.is_file() and pattern.search(candidate.read_text(encoding="utf-8")):
                 return True
     return False
+
+
+def book_digest(root: Path, package: Path, profile: str | None) -> str:
+    """What a list of figures and tables is made of: chapters, notebook sources, book configuration,
+    the build code that reads them, and the active Quarto profiles."""
+    root = Path(root)
+    lines = [f"profil\0{profile or ''}", f"kapitel\0{tree_digest(root / 'chapters')}",
+             f"build\0{tree_digest(package / 'build')}"]
+    lines += [f"{p.name}\0{file_digest(p)}" for p in sorted(root.glob("_quarto*.yml")) + [root / "index.qmd"]
+              if p.is_file()]
+    lines += [f"{p.name}\0{notebook_digest(p)}" for p in sorted((root / "notebooks").glob("*.ipynb"))]
+    return sha256("\n".join(lines))
 
 
 def build_state(root: Path, epoch: str | None = None) -> dict:
@@ -244,6 +259,7 @@ class KeyInputs:
     umgebung: dict
     package: Path
     epoch: str | None = None
+    profil: str | None = None   # QUARTO_PROFILE: the chapters a list of figures sees
     _state: dict | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -257,7 +273,7 @@ class KeyInputs:
         umgebung["SOZIALBERICHT_DATEN"] = str(folder) if os.environ.get("SOZIALBERICHT_DATEN") else None
         return cls(root=root, helpers=helpers_digest(package), daten=data_digest(root, folder),
                    software=software_digest(), umgebung=umgebung, package=package,
-                   epoch=env.get("SOURCE_DATE_EPOCH") or None)
+                   epoch=env.get("SOURCE_DATE_EPOCH") or None, profil=env.get("QUARTO_PROFILE") or None)
 
     def state(self) -> dict:
         """Git commit and date, computed once and only if a notebook needs them."""
@@ -285,6 +301,8 @@ def notebook_key(path: Path, inputs: KeyInputs) -> tuple[str, dict]:
         "software": inputs.software,
         "umgebung": inputs.umgebung,
         "stand": inputs.state() if reads_build_state(path, inputs.package) else None,
+        "buch": (book_digest(inputs.root, inputs.package, inputs.profil)
+                 if reads_build_state(path, inputs.package, READS_BOOK) else None),
     }
     return sha256(json.dumps(components, sort_keys=True)), components
 

@@ -33,7 +33,7 @@ from helpers.daten.fehler import Problem, aehnlichster
 from helpers.daten.yamldatei import YamlInhalt, lese_yaml
 
 ARTEN = ("anzahl", "betrag")
-ABSCHNITTE = ("handlungsfelder", "merkmale", "indikatoren", "summen")
+ABSCHNITTE = ("handlungsfelder", "merkmale", "indikatoren", "summen", "abkuerzungen")
 RICHTUNGEN = ("belastung", "vorteil", "neutral")
 
 
@@ -46,6 +46,8 @@ class Katalog:
     indikatoren: pd.DataFrame
     #: declared additive relations: ``ganzes`` (Merkmal id), ``teile`` (tuple of Merkmal ids)
     summen: pd.DataFrame = field(default_factory=lambda: leere_summen())
+    #: abbreviations used in the report (``kuerzel``, ``bedeutung``), for its list of abbreviations
+    abkuerzungen: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["kuerzel", "bedeutung"]))
 
     def indikator(self, id: str) -> pd.Series:
         """The catalog row of one indicator (dict-like: ``row["titel"]``, ``row.get("kern")``)."""
@@ -65,7 +67,8 @@ class Katalog:
 
     def kopie(self) -> "Katalog":
         return Katalog(self.handlungsfelder.copy(deep=False), self.merkmale.copy(deep=False),
-                       self.indikatoren.copy(deep=False), self.summen.copy(deep=False))
+                       self.indikatoren.copy(deep=False), self.summen.copy(deep=False),
+                       self.abkuerzungen.copy(deep=False))
 
     def teile_von(self, ganzes: str) -> list[tuple[str, ...]]:
         """The declared part lists of ``ganzes`` (empty if it is nobody's sum)."""
@@ -252,6 +255,15 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
                       f"Handlungsfeld {h} ist unter „handlungsfelder“ nicht aufgeführt.",
                       "Ergänzen Sie das Handlungsfeld oder korrigieren Sie die Nummer.")
 
+    abk_roh = y.get("abkuerzungen", [])
+    if not isinstance(abk_roh, list):
+        pr.fehler(("abkuerzungen",), None, "Der Abschnitt „abkuerzungen“ ist keine Liste.",
+                  "Schreiben Sie je Abkürzung eine Zeile „- kuerzel: SGB II“ und darunter „bedeutung: …“.")
+        abk_roh = []
+    abk = pr.eintraege("abkuerzungen", abk_roh, {
+        "kuerzel": (True, _ist_text, "ein Text (die Abkürzung, wie sie im Bericht steht)", None),
+        "bedeutung": (True, _ist_text, "ein Text (die ausgeschriebene Bedeutung)", None),
+    }, "kuerzel")
     art_roh = {e["id"]: e.get("art") for e in roh_mm if isinstance(e, dict) and isinstance(e.get("id"), str)}
     summen = _summen(y, pr, definiert, art_roh)
     for k in y:
@@ -283,7 +295,9 @@ def lese_katalog(pfad: Path, datei: str, probleme: list[Problem]) -> Katalog | N
     if summen:
         st = pd.DataFrame({"ganzes": pd.Series([e["ganzes"] for e in summen], dtype="str"),
                            "teile": pd.Series([e["teile"] for e in summen], dtype=object)})
-    return Katalog(handlungsfelder, merkmale, indikatoren, st)
+    abkuerzungen = tabelle(abk, ["kuerzel", "bedeutung"])
+    abkuerzungen = abkuerzungen.sort_values("kuerzel", key=lambda s: s.str.casefold()).reset_index(drop=True)
+    return Katalog(handlungsfelder, merkmale, indikatoren, st, abkuerzungen)
 
 
 SUMMEN_SCHLUESSEL = ("ganzes", "teile", "beschreibung")
