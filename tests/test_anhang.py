@@ -270,8 +270,8 @@ def test_kalibrierung_und_downloads(quellen_demo):
     assert "synthetisch" in kal
     readme = (DEMO / "README.md")
     if readme.is_file():
-        teil = anhang.abschnitt(readme.read_text(encoding="utf-8"), anhang.KALIBRIERUNG_MUSTER)
-        assert teil and teil.splitlines()[0] in kal
+        # The cell prints what the helper makes of the README's calibration table, nothing else.
+        assert kal.strip() == anhang.kalibrierung(readme.read_text(encoding="utf-8"), laden(DEMO).bericht.stadt).strip()
     dl = quellen_demo["txt-anhang-downloads"]
     for datei in ("indikatoren.csv", "indikatoren.xlsx", "manifest.csv"):
         assert f"[`{datei}`](../../daten/{datei})" in dl
@@ -402,3 +402,33 @@ def test_steckbrief_listet_nur_bedarfe_nicht_grenzwertiges_oder_nicht_bewertbare
     assert "Grenzwertig (nahe an einer Schwelle, kein Bedarf): Wohnen." in a
     b = steckbriefe.bedarfe_markdown(treffer, "B", hf)
     assert "**Erwerb:** erhöhter Handlungsbedarf" in b and "Bildung" not in b and "Abgänger" not in b
+
+
+# --- calibration of the demo data (issue 11, item 6) --------------------------------------------
+
+def test_quellenart_weighs_each_calibration_source():
+    from helpers.anhang import PRESSE, quellenart
+
+    assert quellenart("https://wahlergebnisse.nrw/kommunalwahlen/2020/x.shtml").startswith("amtlich")
+    assert quellenart("https://www.dorsten.de/rathaus/seite") == "Stadt"
+    assert quellenart("https://de.wikipedia.org/wiki/Hervest") == "Nachschlagewerk (Wikipedia)"
+    assert "ungeeignet" in quellenart("https://de.wiki.li/Hervest")
+    assert "ungeeignet" in quellenart("https://ixistenz.ch//?arg=x")
+    assert quellenart("http://dorsten-lexikon.de/dorsten-in-zahlen") == "lokales Nachschlagewerk"
+    assert quellenart("https://www.ruhrnachrichten.de/dorsten/x") == PRESSE
+
+
+def test_calibration_appendix_shows_figures_and_their_weight_not_the_readme_prose():
+    from helpers.anhang import kalibrierung
+
+    readme = (Path(__file__).resolve().parents[1] / "data/README.md").read_text(encoding="utf-8")
+    text = kalibrierung(readme, "Dorsten")
+    zeilen = [z for z in text.splitlines() if z.startswith("| bev_")]
+    assert "| Merkmal | Jahr | Wert | Hinweis | Art der Quelle | Quelle |" in text
+    # No file names or code identifiers from the README's maintainer prose.
+    assert "beispieldaten.py" not in text and "KALIBRIERUNG" not in text and "README" not in text
+    n = len([z for z in text.splitlines() if z.startswith("| ") and not z.startswith("| Merkmal")])
+    assert f"Sie treffen {n} öffentlich genannte Werte zu Dorsten" in text.replace(".", "")
+    assert "als Beleg ungeeignet" in text and zeilen
+    assert kalibrierung(None, "Beispielstadt").startswith("Die Beispieldaten sind synthetisch. Zu ihrer Erzeugung")
+    assert kalibrierung("# Daten\n\nNur Text.\n", "X").startswith("Die Beispieldaten sind synthetisch. Zu ihrer")

@@ -137,6 +137,27 @@ def test_docx_title_page_has_stichtag_and_demo_notice(buch):
     assert footer.text.startswith("Seite") and "PAGE" in footer._p.xml
 
 
+def test_docx_table_of_contents_is_filled_with_parts_and_headings(buch):
+    """The TOC field carries entries (for LibreOffice and viewers) and stays a field Word refreshes."""
+    document = docx.Document(str(buch / "testbuch.docx"))
+    body = document.element.body
+    gallery = next(g for g in body.iter(qn("w:docPartGallery")) if g.get(qn("w:val")) == "Table of Contents")
+    sdt = next(a for a in gallery.iterancestors() if a.tag == qn("w:sdt"))
+
+    def style(p) -> str:
+        found = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        return "" if found is None else found.get(qn("w:val"))
+
+    entries = [("".join(t.text for t in p.iter(qn("w:t"))), style(p)) for p in sdt.iter(qn("w:p"))
+               if style(p) in ("TOC1", "TOC2")]
+    headings = [" ".join(p.text.split()) for p in document.paragraphs
+                if p.style.name in ("Teil", "Heading 1", "Heading 2") and p.text.strip()]
+    assert [" ".join(text.split()) for text, _ in entries] == headings and len(headings) > 5
+    assert ("Teil I Grundlagen", "TOC1") in entries and ("1.1 Ein Abschnitt", "TOC2") in entries
+    kinds = [f.get(qn("w:fldCharType")) for f in sdt.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]  # one field around the entries
+
+
 def test_column_widths_share_the_width_and_keep_words_whole():
     rows = [["Indikator", "Altstadt", "Hardt"], ["Anteil der Alleinerziehenden", "12,5 %", "9,8 %"]]
     widths = column_widths(rows, 9000, 100)

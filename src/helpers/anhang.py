@@ -574,11 +574,55 @@ def downloads_markdown(downloads: Mapping = DOWNLOADS, basis: str = "../../daten
 KALIBRIERUNG_MUSTER = r"kalibrier|öffentlich|quellen der beispieldaten"
 
 
-def ordner_text(ordner: Path) -> str:
-    """The data folder relative to the repository (``data``), else its name only (no local paths)."""
-    from helpers.daten.ordner import repo_root
+#: Kind of a calibration source by its host: what the figure rests on, for the reader to weigh it.
+QUELLENARTEN = (
+    (r"(^|\.)wahlergebnisse\.nrw$", "amtlich (Landeswahlleitung NRW)"),
+    (r"(^|\.)(dorsten|stadt-[\w-]+)\.de$", "Stadt"),
+    (r"(^|\.)wikipedia\.org\.?$", "Nachschlagewerk (Wikipedia)"),
+    (r"(wiki\.li|ixistenz\.ch|wikipedia\.ddns\.net)$", "Kopie eines Wikipedia-Artikels, als Beleg ungeeignet"),
+    (r"(wiki|lexikon)", "lokales Nachschlagewerk"),
+)
+PRESSE = "Presse (gibt Zahlen der Stadt oder der Statistik wieder)"
 
-    try:
-        return Path(ordner).resolve().relative_to(repo_root()).as_posix()
-    except ValueError:
-        return Path(ordner).name
+
+def quellenart(url: str) -> str:
+    """The kind of a calibration source (:data:`QUELLENARTEN`), press otherwise."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return next((art for muster, art in QUELLENARTEN if re.search(muster, host)), PRESSE)
+
+
+def kalibrierung(readme: str | None, stadt: str) -> str:
+    """The calibration of the demo data for the book: a short account and the sourced figures.
+
+    ``readme``: the data folder's README (its calibration section holds the table the
+    generator wrote); None or a README without that section gives one sentence. The
+    README's own prose is for the people who maintain the data and is not copied.
+    """
+    teil = abschnitt(readme, KALIBRIERUNG_MUSTER, ebene_neu=3) if readme else None
+    zeilen = [z for z in (teil or "").splitlines() if z.lstrip().startswith("|")]
+    if len(zeilen) < 3:
+        return (f"Die Beispieldaten sind synthetisch. Zu ihrer Erzeugung liegen keine Angaben vor, an welchen "
+                f"öffentlichen Zahlen zu {stadt} sie ausgerichtet sind.")
+    kopf = [c.strip() for c in zeilen[0].strip("|").split("|")]
+    reihen = [[c.strip() for c in z.strip("|").split("|")] for z in zeilen[2:]]
+    df = pd.DataFrame(reihen, columns=kopf)
+    df["Art der Quelle"] = [quellenart(q.strip("<>")) for q in df["Quelle"]]
+    arten = df["Art der Quelle"].value_counts()
+    amtlich = int(sum(n for art, n in arten.items() if art.startswith(("amtlich", "Stadt"))))
+    ungeeignet = int(sum(n for art, n in arten.items() if "ungeeignet" in art))
+    saetze = [
+        f"Die Beispieldaten sind synthetisch. Sie treffen {fmt.zahl(len(df))} öffentlich genannte Werte zu {stadt} "
+        "– Einwohnerzahlen der Gesamtstadt und einzelner Stadtteile sowie einige Quoten –, damit Größenordnungen "
+        "realistisch wirken; alle übrigen Werte, insbesondere die Verteilung auf die Stadtteile, sind erfunden.",
+        f"Nur {fmt.zahl(amtlich)} der {fmt.zahl(len(df))} Werte stammen unmittelbar aus einer amtlichen Quelle oder "
+        "von der Stadt; die übrigen geben Presseberichte und Nachschlagewerke wieder, die sich ihrerseits auf die "
+        "Stadt, IT.NRW oder die Statistik der Bundesagentur für Arbeit berufen. Für die Kalibrierung von "
+        "Beispieldaten genügt das; als Beleg für die Lage in der Stadt taugen diese Werte nicht.",
+    ]
+    if ungeeignet:
+        saetze.append(f"{fmt.zahl(ungeeignet)} {'Wert beruht' if ungeeignet == 1 else 'Werte beruhen'} auf Kopien "
+                      "von Wikipedia-Artikeln; die Tabelle kennzeichnet sie als Beleg ungeeignet.")
+    tabelle = df[["Merkmal", "Jahr", "Wert", "Hinweis", "Art der Quelle", "Quelle"]]
+    return " ".join(saetze) + "\n\n" + fmt.markdown_tabelle(tabelle, rechtsbuendig=["Jahr", "Wert"])

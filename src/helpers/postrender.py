@@ -25,8 +25,8 @@ import docx as python_docx
 
 from helpers.build.book import referenced_notebooks
 from helpers.build.config import Book, chapter_title, load_book, read_chapter
-from helpers.build.docx import (chapter_numbers_as_in_html, fit_tables, germanize_appendix, insert_part_titles,
-                                update_fields_on_open)
+from helpers.build.docx import (chapter_numbers_as_in_html, fill_toc, fit_tables, germanize_appendix,
+                                insert_part_titles, update_fields_on_open)
 from helpers.build.errors import BuildError
 from helpers.build.pipeline import find_root
 from helpers.execute import downloads_folder, restore_notebooks
@@ -60,6 +60,7 @@ def fix_docx(book: Book, path: Path) -> None:
     missing = insert_part_titles(document, first_chapters(book))
     if missing:
         raise BuildError(f"{path.name}: keine Kapitelüberschrift gefunden für die Teile: {', '.join(missing)}.")
+    fill_toc(document)
     document.save(str(path))
 
 

@@ -98,8 +98,12 @@ def ausgabe_ordner() -> Path:
     return Path(ordner) if ordner else repo_root() / ".cache" / "ausgabe" / "daten"
 
 
-def _notebook_anzeige() -> None:
-    """Figures as PNG without volatile metadata, so rebuilds are byte-identical."""
+PNG = {"dpi": 200, "bbox_inches": "tight", "metadata": {"Software": None}}
+
+
+def _notebook_anzeige(beispieldaten: bool = False) -> None:
+    """Figures as PNG without volatile metadata, so rebuilds are byte-identical; with
+    ``beispieldaten`` every figure and table carries the mark (:mod:`helpers.marke`)."""
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python (tests)
@@ -109,12 +113,19 @@ def _notebook_anzeige() -> None:
         return
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-    set_matplotlib_formats("png", dpi=200, bbox_inches="tight", metadata={"Software": None})
+    set_matplotlib_formats("png", **PNG)
+    if beispieldaten:
+        from helpers import marke
+
+        marke.einschalten(ip, PNG)
 
 
-def setup(ordner: str | Path | None = None) -> Kontext:
+def setup(ordner: str | Path | None = None, marke: bool = True) -> Kontext:
     """Seed, plot style, layout rules (``regeln/darstellung.yml``), German number display; load and
-    validate the data folder."""
+    validate the data folder.
+
+    ``marke``: with synthetic data (``beispieldaten: true``) mark every figure and table as
+    such; ``False`` for notebooks that show no data values (sources, abbreviations)."""
     from helpers.daten import laden
 
     from helpers import darstellung
@@ -124,9 +135,10 @@ def setup(ordner: str | Path | None = None) -> Kontext:
     grafik.stil()
     regel = darstellung.datei(ordner)
     darstellung.setzen(darstellung.lade(regel) if regel.is_file() else darstellung.Regeln())
-    _notebook_anzeige()
     pd.set_option("display.float_format", lambda x: fmt.zahl(x, 2))
     pd.set_option("display.max_columns", 30)
     ausgabe = ausgabe_ordner()
     ausgabe.mkdir(parents=True, exist_ok=True)
-    return Kontext(daten=laden(ordner), ausgabe=ausgabe)
+    ctx = Kontext(daten=laden(ordner), ausgabe=ausgabe)
+    _notebook_anzeige(beispieldaten=marke and bool(ctx.bericht.beispieldaten))
+    return ctx

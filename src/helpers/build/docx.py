@@ -49,6 +49,7 @@ def write_docx(book: Book, chapters: list[Chapter], targets: Mapping[str, Target
     document = docx.Document(str(path))
     fit_tables(document)
     update_fields_on_open(document)
+    fill_toc(document)
     stamp = source_time(book.root)
     document.core_properties.created = document.core_properties.modified = stamp
     document.save(str(path))
@@ -275,6 +276,61 @@ _PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:f
 def insert_ppr_child(ppr, element) -> None:
     """Insert ``element`` into a ``w:pPr`` at its place in the schema order."""
     _insert_ordered(ppr, element, [tag.removeprefix("w:") for tag in _PPR_ORDER])
+
+
+# --- table of contents ------------------------------------------------------------------------
+
+TOC_LEVELS = {PART_STYLE: 1, "Heading 1": 1, "heading 1": 1, "Heading 2": 2, "heading 2": 2}
+
+
+def fill_toc(document) -> int:
+    """Fill the table-of-contents field with the book's parts and headings; return the entry count.
+
+    pandoc and Quarto write the TOC as an empty field that only Word fills (on open, see
+    ``update_fields_on_open``); LibreOffice, viewers and converters show it empty. The entries
+    written here are the field's stored result: Word replaces them with page numbers on
+    opening, everyone else reads them as they are.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    gallery = next((g for g in document.element.body.iter(qn("w:docPartGallery"))
+                    if g.get(qn("w:val")) == "Table of Contents"), None)
+    if gallery is None:
+        return 0
+    sdt = next(a for a in gallery.iterancestors() if a.tag == qn("w:sdt"))
+    instr = next((i for i in sdt.iter(qn("w:instrText")) if (i.text or "").strip().startswith("TOC")), None)
+    if instr is None:
+        return 0
+    run = instr.getparent()
+    end = next((f for f in run.iter(qn("w:fldChar")) if f.get(qn("w:fldCharType")) == "end"), None)
+    if end is None:  # already filled
+        return 0
+    run.remove(end)
+    entries = [(TOC_LEVELS[p.style.name], p.text) for p in document.paragraphs
+               if p.style is not None and p.style.name in TOC_LEVELS and p.text.strip()]
+    anchor = run.getparent()
+    for level, text in entries:
+        paragraph = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), f"TOC{level}")
+        ppr.append(style)
+        paragraph.append(ppr)
+        entry = OxmlElement("w:r")
+        content = OxmlElement("w:t")
+        content.text = text
+        content.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        entry.append(content)
+        paragraph.append(entry)
+        anchor.addnext(paragraph)
+        anchor = paragraph
+    closing = OxmlElement("w:p")
+    closing_run = OxmlElement("w:r")
+    closing_run.append(end)
+    closing.append(closing_run)
+    anchor.addnext(closing)
+    return len(entries)
 
 
 # --- fixing a Quarto DOCX ---------------------------------------------------------------------

@@ -160,12 +160,19 @@ def figure_markdown(label: str, src: str, options: dict) -> str:
 
 
 def table_markdown(label: str, markdown: str, options: dict) -> str:
-    """The cell's Markdown; a ``tbl-`` label adds Quarto's caption line after the table."""
+    """The cell's Markdown; a ``tbl-`` label adds Quarto's caption line after the table.
+
+    The caption goes directly after the pipe table, before a note that follows it (such as
+    the "Beispieldaten" line): pandoc attaches a caption only to an adjacent table.
+    """
     markdown = markdown.strip()
     if not label.startswith("tbl-"):
         return markdown
     caption = _one_line(options.get("tbl-cap", ""))
-    return f"{markdown}\n\n: {caption} {{#{label}}}"
+    lines = markdown.splitlines()
+    last = max((i for i, line in enumerate(lines) if line.lstrip().startswith("|")), default=len(lines) - 1)
+    table, note = "\n".join(lines[:last + 1]), "\n".join(lines[last + 1:]).strip()
+    return f"{table}\n\n: {caption} {{#{label}}}" + (f"\n\n{note}" if note else "")
 
 
 def _text(value) -> str:
