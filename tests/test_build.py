@@ -589,6 +589,26 @@ def test_real_book_builds_all_formats(tmp_path):
     assert max(_years_in(_data_chapters_text(out))) == 2018
     assert "Teil V" not in text and not list(out.rglob("entwicklung.html"))
     assert _download_years(out) == {2018}
+    check_generated_german(out)
+
+
+def check_generated_german(out: Path) -> None:
+    """The corpus of the book's sentences (HTML prose, without tables and headings): districts
+    with their article after prepositions, no template phrases (issue 11, item 4)."""
+    from test_sprache import corpus_problems
+
+    from helpers import sprache
+    from helpers.daten import laden
+
+    artikel = sprache.artikel_aus(laden(REPO / "data").stadtteile)
+    assert any(artikel.values())
+    problems = []
+    for page in sorted(out.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        html = re.sub(r"<(table|h[1-6]|figcaption|nav|script|style)\b.*?</\1>", " ", html, flags=re.S)
+        prose = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        problems += [f"{page.relative_to(out)}: {p}" for p in corpus_problems(prose, artikel)]
+    assert not problems, "\n".join(problems[:30])
 
 
 def _years_in(text: str) -> list[int]:
@@ -627,3 +647,4 @@ def test_fortschreibung_builds_with_comparison_chapter(tmp_path):
         assert (out / name).is_file()
     assert "Entwicklung seit dem letzten Bericht" in pdf_text(out / "sozialbericht.pdf")
     assert "Entwicklung seit dem letzten Bericht" in docx_text(out / "sozialbericht.docx")
+    check_generated_german(out)

@@ -36,8 +36,11 @@ def test_kurzfassung_repeats_the_computed_findings(kurz, ordner, tmp_path):
     ctx = Kontext(daten=laden(DATEN[ordner]), ausgabe=tmp_path)
     t3 = auswertung.teil3(ctx)
     out = nbtest.ausgaben(kurz[ordner])
-    assert nbtest.text(out["txt-kurz-ergebnisse"]) == fazit.liste(fazit.aussagen(t3)) + "\n"
-    assert nbtest.text(out["txt-kurz-bedarfe"]).startswith(" ".join(bedarfe.befund(t3.uebersicht)))
+    from helpers import sprache
+
+    artikel = sprache.artikel_aus(ctx.stadtteile)  # the notebook prints through helpers.sprache
+    assert nbtest.text(out["txt-kurz-ergebnisse"]) == sprache.satz(fazit.liste(fazit.aussagen(t3)), artikel) + "\n"
+    assert nbtest.text(out["txt-kurz-bedarfe"]).startswith(sprache.satz(" ".join(bedarfe.befund(t3.uebersicht)), artikel))
     einleitung = nbtest.text(out["txt-kurz-einleitung"])
     assert ctx.bericht.stadt in einleitung and f"31.12.{ctx.bericht.berichtsjahr}" in einleitung
     assert f"{len(ctx.stadtteile)} Stadtteile" in einleitung

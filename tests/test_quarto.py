@@ -88,7 +88,7 @@ def test_same_figures_in_pdf(books):
     counts = {engine: bv.pdf_image_count(folder / f"{OUTPUT_FILE}.pdf") for engine, folder in books.items()}
     assert counts["quarto"] == counts["python"] > 50
     text = bv.pdf_text(books["quarto"] / f"{OUTPUT_FILE}.pdf")
-    assert "Kapitel 6" in text and "Abbildung 6.1" in text  # German running heads and references
+    assert "Kapitel 7" in text and "Abbildung 7.1" in text  # German running heads and references (HF 1)
 
 
 def test_same_downloads(books):

@@ -89,13 +89,19 @@ def test_gesperrte_werte_sind_sichtbar(ausgefuehrt):
 
 
 def test_saetze_im_notebook_kommen_aus_den_helpers(ausgefuehrt):
+    from helpers import sprache
+
     ctx = helpers.setup(DATEN["demo"])
     out = {hf: _ausgaben(ausgefuehrt[("demo", hf)]) for hf in NOTEBOOKS}
-    assert monitoring.befund(ctx, "sgb2_quote_u15") in _text(out[2]["txt-hf2-sgb2-quote-u15"])
-    assert monitoring.befund(ctx, "sprachfoerderbedarf") in _text(out[4]["txt-hf4-sprache"])
-    assert " ".join(_hf3_saetze(ctx)) in _text(out[3]["txt-hf3-u3"])
-    assert " ".join(_hf4_saetze(ctx)) in _text(out[4]["txt-hf4-befunde"])
-    assert " ".join(_hf5_saetze(ctx)) in _text(out[5]["txt-hf5-uebergaenge"])
+
+    def gedruckt(text: str) -> str:  # what the notebook prints: through helpers.sprache
+        return sprache.satz(text, sprache.artikel_aus(ctx.stadtteile))
+
+    assert gedruckt(monitoring.befund(ctx, "sgb2_quote_u15")) in _text(out[2]["txt-hf2-sgb2-quote-u15"])
+    assert gedruckt(monitoring.befund(ctx, "sprachfoerderbedarf")) in _text(out[4]["txt-hf4-sprache"])
+    assert gedruckt(" ".join(_hf3_saetze(ctx))) in _text(out[3]["txt-hf3-u3"])
+    assert gedruckt(" ".join(_hf4_saetze(ctx))) in _text(out[4]["txt-hf4-befunde"])
+    assert gedruckt(" ".join(_hf5_saetze(ctx))) in _text(out[5]["txt-hf5-uebergaenge"])
 
 
 # --------------------------------------------------------------------------- data changes → text changes

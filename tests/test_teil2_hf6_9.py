@@ -259,7 +259,8 @@ def _texte(nb) -> dict[str, str]:
             for o, c in _zellen(nb) if str(o.get("label", "")).startswith("txt-")}
 
 
-HOECHSTER = re.compile(r"Den höchsten Wert für „([^“]+)“ hat (.+?) mit ")
+# The district without the article helpers.sprache puts before some names in the notebook ("die Hardt").
+HOECHSTER = re.compile(r"Den höchsten Wert für „([^“]+)“ hat (?:der |die |das )?(.+?) mit ")
 
 
 @pytest.fixture(scope="module")

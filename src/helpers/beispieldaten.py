@@ -359,6 +359,9 @@ KACHELN_DORSTEN = {"Altendorf-Ulfkotte": (4, 2), "Altstadt": (3, 1), "Deuten": (
                    "Hardt": (3, 2), "Hervest": (2, 2), "Holsterhausen": (2, 1), "Lembeck": (0, 2),
                    "Östrich": (3, 0), "Rhade": (1, 0), "Wulfen/Barkenberg": (1, 2)}
 
+# Stadtteile, die im Deutschen mit Artikel stehen („in der Feldmark“), für stadtteile.csv (Spalte artikel).
+ARTIKEL_DORSTEN = {"Altstadt": "die", "Feldmark": "die", "Hardt": "die"}
+
 # Namen für synthetische Städte (--stadt …)
 NAMEN_ANDERE_STADT = ["Nordstadt", "Mitte", "Südfeld", "Westend", "Ostheide", "Bergdorf", "Lindenau",
                       "Am Hafen", "Kirchheide", "Mühlenbach", "Sandberg", "Waldesruh"]
@@ -1069,10 +1072,11 @@ def dateien(e: Ergebnis) -> dict[str, bytes]:
 
 def stadtteile_csv(e: Ergebnis) -> bytes:
     """``stadtteile.csv`` for the generated districts (Dorsten: the tile map of data/stadtteile.csv)."""
-    zeilen = [["schluessel", "name", "kachel_zeile", "kachel_spalte"]]
+    dorsten = e.stadt == "Dorsten"
+    zeilen = [["schluessel", "name", "kachel_zeile", "kachel_spalte"] + (["artikel"] if dorsten else [])]
     for i, name in enumerate(e.stadtteile):
-        zeile, spalte = KACHELN_DORSTEN[name] if e.stadt == "Dorsten" else kachel_lage(i, len(e.stadtteile))
-        zeilen.append([f"{i + 1:02d}", name, zeile, spalte])
+        zeile, spalte = KACHELN_DORSTEN[name] if dorsten else kachel_lage(i, len(e.stadtteile))
+        zeilen.append([f"{i + 1:02d}", name, zeile, spalte] + ([ARTIKEL_DORSTEN.get(name, "")] if dorsten else []))
     return _csv(zeilen)
 
 

@@ -101,9 +101,10 @@ def ausgabe_ordner() -> Path:
 PNG = {"dpi": 200, "bbox_inches": "tight", "metadata": {"Software": None}}
 
 
-def _notebook_anzeige(beispieldaten: bool = False) -> None:
+def _notebook_anzeige(beispieldaten: bool = False, stadtteile=None) -> None:
     """Figures as PNG without volatile metadata, so rebuilds are byte-identical; with
-    ``beispieldaten`` every figure and table carries the mark (:mod:`helpers.marke`)."""
+    ``beispieldaten`` every figure and table carries the mark (:mod:`helpers.marke`); printed
+    sentences get the districts' articles from ``stadtteile`` (:mod:`helpers.sprache`)."""
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python (tests)
@@ -114,6 +115,9 @@ def _notebook_anzeige(beispieldaten: bool = False) -> None:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("png", **PNG)
+    from helpers import sprache
+
+    sprache.einschalten(sprache.artikel_aus(stadtteile))
     if beispieldaten:
         from helpers import marke
 
@@ -140,5 +144,5 @@ def setup(ordner: str | Path | None = None, marke: bool = True) -> Kontext:
     ausgabe = ausgabe_ordner()
     ausgabe.mkdir(parents=True, exist_ok=True)
     ctx = Kontext(daten=laden(ordner), ausgabe=ausgabe)
-    _notebook_anzeige(beispieldaten=marke and bool(ctx.bericht.beispieldaten))
+    _notebook_anzeige(beispieldaten=marke and bool(ctx.bericht.beispieldaten), stadtteile=ctx.stadtteile)
     return ctx

@@ -44,6 +44,15 @@ def lese_stadtteile(pfad: Path, probleme: list[Problem]) -> tuple[pd.DataFrame |
     for i, k in enumerate(tab.kopf):
         if k.casefold() in ("schluessel", "name"):
             continue
+        if k.casefold() == "artikel":  # the article German uses with the name (helpers.sprache)
+            df["artikel"] = tab.texte[i].astype("str").str.strip()
+            for j, a in enumerate(df["artikel"]):
+                if a not in ("", "der", "die", "das"):
+                    probleme.append(Problem(DATEI, int(tab.zeilen[j]), k, a,
+                                            f"„{a}“ ist kein bestimmter Artikel.",
+                                            "Tragen Sie „der“, „die“ oder „das“ ein, wenn man im Deutschen "
+                                            "„die Altstadt“ sagt, sonst lassen Sie die Zelle leer."))
+            continue
         werte = tab.texte[i].astype("str")
         zahl, fehler = zahlen(tab.zellen[i], tab.trenner != ",", tab.texte[i])
         if (fehler == "").all():  # a fully numeric extra column (tile position, area) becomes numbers
