@@ -46,8 +46,16 @@ def test_zelle_marks_suppressed_and_uncertain():
 def test_markdown_tabelle_alignment_and_escaping():
     df = pd.DataFrame({"Stadtteil": ["A|B"], "Wert": ["1,0"]})
     md = fmt.markdown_tabelle(df)
-    assert md.splitlines()[1] == "|:----|---:|"  # A\|B is four characters wide
+    # A\|B is four characters wide; "Stadtteil" and "Wert" are bold header words of 9 and 4 letters
+    assert md.splitlines()[1] == "|:-----------|-----:|"
     assert "A\\|B" in md
+
+
+def test_markdown_tabelle_gives_a_long_district_name_room_up_to_its_hyphen():
+    df = pd.DataFrame({"Indikator": ["SGB-II-Quote"], "Altendorf-Ulfkotte": ["35"], "Wulfen/Barkenberg": ["7"]})
+    trenner = fmt.markdown_tabelle(df).splitlines()[1]
+    # "Altendorf-" and "Barkenberg" (10 bold letters each): the name breaks at "-" or "/", not inside a word
+    assert trenner == "|:------------|------------:|------------:|"
 
 
 def test_markdown_tabelle_dashes_follow_content_width():
@@ -55,7 +63,7 @@ def test_markdown_tabelle_dashes_follow_content_width():
     df = pd.DataFrame({"Indikator": ["Anteil der Kinder unter 18 Jahren", "x"], "Wert": ["12,5", "3"],
                        "Lang": ["y" * 80, "z"]})
     dashes = [len(c.strip(":")) for c in fmt.markdown_tabelle(df).splitlines()[1].strip("|").split("|")]
-    assert dashes == [30, 4, 30]  # capped at 30, at least 3
+    assert dashes == [30, 5, 30]  # capped at 30; "Wert" as a bold header word needs 5
 
 
 def test_aufzaehlung():

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pandas as pd
 import pypdf
 import pytest
 from docx.oxml.ns import qn
@@ -272,3 +273,14 @@ def test_real_book_formats():
                if "daten/" in r.target_ref and not re.match(r"[a-z]+://", r.target_ref)]
     assert targets and all(t.startswith("daten/") and (out / t).is_file() for t in targets), targets
     assert zipfile.ZipFile(out / "sozialbericht.docx").testzip() is None
+    # Tables with one column per district sit on landscape pages, where no district name is hyphenated.
+    quer = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
+    assert quer and any("Kernindikatoren nach Stadtteilen als Index" in pages[i] for i in quer), quer
+    namen = pd.read_csv(REPO / "data" / "stadtteile.csv", sep=";", dtype=str)["name"]
+    roh = [reader.pages[i].extract_text() or "" for i in quer]
+    for name in namen:
+        getrennt = re.compile("\u00ad?\\s*".join(re.escape(c) for c in name))
+        assert all("\u00ad" not in m.group(0) for t in roh for m in getrennt.finditer(t)), name
+    assert [s.orientation for s in document.sections].count(1) >= 2  # WD_ORIENT.LANDSCAPE
+    assert {(s.page_width, s.page_height) for s in document.sections if s.orientation == 0} == \
+        {(document.sections[0].page_width, document.sections[0].page_height)}

@@ -114,6 +114,20 @@ def test_hoeherer_wert_dunklere_kachel_und_lesbare_schrift():
     assert mcolors.to_hex(g[namen[0]][1].get_color()) != "#ffffff"
 
 
+@pytest.mark.parametrize("richtung, dunkel_bei", [("belastung", "hoch"), ("neutral", "hoch"),
+                                                 ("vorteil", "niedrig")])
+def test_dunkler_heisst_ungünstiger_und_die_farbleiste_sagt_es(richtung, dunkel_bei):
+    st = musterstadt()
+    fig = karten.kachelkarte(werte(st["name"], [10, 20, 30, 40]), st, einheit="%", richtung=richtung)
+    g = kacheln_in(fig.axes[0])
+    lum = [luminanz(g[erste(n)][0].get_facecolor()) for n in st["name"]]
+    # higher value → darker for burdens and neutral indicators; for advantages the other way round
+    assert lum == sorted(lum, reverse=dunkel_bei == "hoch") and lum[0] != lum[-1]
+    leiste = fig.axes[1].get_xlabel()
+    assert leiste == f"%; {karten.lesart(richtung)}"
+    assert ("ungünstiger" in leiste) == (richtung != "neutral")
+
+
 def test_gesperrt_punkt_statt_wert_und_keine_farbe_und_legende_deutsch():
     st = musterstadt()
     w = werte(st["name"], [12.5, 1e9, 1500.26, 2000.5], gesperrt=[False, True, False, False],
@@ -165,7 +179,7 @@ def test_ohne_kachelspalten_reihenfolge_der_datei_und_hinweis():
     assert lage.automatisch
     assert lage.lage[["zeile", "spalte"]].values.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
     fig = karten.kachelkarte(werte(st["name"], [1, 2, 3, 4]), st)
-    assert "Reihenfolge von stadtteile.csv" in " ".join(t.get_text() for t in fig.texts)
+    assert "Reihenfolge des Stadtteilverzeichnisses" in " ".join(t.get_text() for t in fig.texts)
 
 
 def test_umbrechen_an_bindestrich_und_schraegstrich():
@@ -215,7 +229,7 @@ def test_choroplethe_faerbt_flaechen_nach_wert(grenzordner):
     fig = karten.karten(panels, st, ordner)
     ax = fig.axes[0]
     hinweis = " ".join(t.get_text() for t in fig.texts)
-    assert "stadtteile.geojson" in hinweis and karten.HINWEIS_SCHEMA not in hinweis
+    assert "Geodaten der Stadt" in hinweis and "geojson" not in hinweis and karten.HINWEIS_SCHEMA not in hinweis
     beschriftung = {t.get_text().split("\n")[0]: t for t in ax.texts}
     assert beschriftung[erste("Am Bach/Ost")].get_text().endswith("•")
     farben = ax.collections[0].get_facecolor()

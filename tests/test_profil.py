@@ -82,9 +82,12 @@ def test_every_editors_box_in_the_chapters_is_draft_only(monkeypatch):
     for entry in book.chapters:
         _, body = chapter_source(book, entry)
         assert "Bearbeitbarer Text" not in body, entry.path
+        # no office has supplied a Fachbeitrag: the project's drafts do not speak for the offices
+        assert "## Fachbeitrag" not in body and "Fachbeitrag steht aus" not in body, entry.path
         # HTML comments reach the published HTML source: editors' notes go into the draft profile.
         for note in ("chapters/teil", "<!--", "data/regeln", ".yml"):
             assert note not in body, (entry.path, note)
     monkeypatch.setenv("QUARTO_PROFILE", "entwurf")
     entwurf = "".join(chapter_source(book, e)[1] for e in book.chapters)
-    assert entwurf.count("Bearbeitbarer Text") >= 11 and "Entwurf für die Redaktion" in entwurf
+    assert entwurf.count("Bearbeitbarer Text") >= 2 and "Entwurf für die Redaktion" in entwurf
+    assert entwurf.count("## Fachbeitrag steht aus") == entwurf.count("## Fachbeitrag: ") == 9

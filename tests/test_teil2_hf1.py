@@ -93,7 +93,7 @@ def test_chapters_cross_reference_every_figure_and_table_they_embed():
     hf1 = (ROOT / "chapters" / "teil2" / "hf1-demografie.qmd").read_text(encoding="utf-8")
     assert "{{< include _fachbeitrag-hf1.qmd >}}" in hf1
     beitrag = (ROOT / "chapters" / "teil2" / "_fachbeitrag-hf1.qmd").read_text(encoding="utf-8")
-    assert beitrag.startswith("## Fachbeitrag:") and "_fachbeitrag-hf1.qmd" in beitrag and ".callout-note" in beitrag
+    assert beitrag.startswith('::::: {.content-visible when-profile="entwurf"}\n## Fachbeitrag:') and "_fachbeitrag-hf1.qmd" in beitrag and ".callout-note" in beitrag
     assert not re.search(r"\d", re.sub(r"`[^`]*`|\{#[^}]*\}", "", beitrag))
 
 

@@ -409,16 +409,18 @@ def entwicklung_markdown(tab: pd.DataFrame, von: int, bis: int) -> str:
     return fmt.markdown_tabelle(t)
 
 
-def entwicklung_abbildung(reihen: pd.DataFrame, jahr: int, n: int = 2):
+def entwicklung_abbildung(reihen: pd.DataFrame, jahr: int, n: int = 2, reihenfolge: Sequence[str] | None = None):
     """Index lines (earliest year = 100): city in black, the ``n`` fastest growing and
     ``n`` fastest shrinking districts up to ``jahr`` in colour, the rest grey; a
-    dotted line marks ``jahr`` (the Berichtsjahr), as in the kit's trend charts."""
+    dotted line marks ``jahr`` (the Berichtsjahr), as in the kit's trend charts.
+    ``reihenfolge`` (the register order) fixes each district's colour, as in every chart."""
     idx = reihen.dropna(subset=["index"])
     jetzt = idx[(idx["jahr"] == jahr) & (idx["stadtteil"] != STADT)].sort_values("index")
     auswahl = list(dict.fromkeys(jetzt["stadtteil"].tail(n).tolist()[::-1] + jetzt["stadtteil"].head(n).tolist()))
     basisjahr = int(reihen["jahr"].min())
     fig = grafik.trend_linien(idx.rename(columns={"wert": "_wert", "index": "wert"})[["stadtteil", "jahr", "wert"]],
-                              einheit=f"Index ({basisjahr} = 100)", hervorheben=auswahl)
+                              einheit=f"Index ({basisjahr} = 100)", hervorheben=auswahl,
+                              register=reihenfolge)
     ax = fig.axes[0]
     # legend top to bottom in the order of the lines at the right edge
     letzte = idx[idx["jahr"] == idx["jahr"].max()].set_index("stadtteil")["index"]

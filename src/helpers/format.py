@@ -7,6 +7,7 @@ uses the decimal comma, the thousands point and the same symbols.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -120,8 +121,14 @@ def markdown_tabelle(
     kopf = "| " + " | ".join(esc(c) for c in spalten) + " |"
     zellen = [[esc(v) for v in row] for row in df.astype(str).itertuples(index=False)]
     # Pandoc takes the relative column widths of a long table from its dashes (Quarto's PDF
-    # and HTML do): dashes in proportion to the longest cell, as the DOCX sizes its columns.
-    breiten = [min(max((len(r[i]) for r in zellen), default=0), 30) for i in range(len(spalten))]
+    # and HTML do): dashes in proportion to the longest cell, as the DOCX sizes its columns,
+    # and at least the longest header word (a district name breaks only at "-" or "/"), so a
+    # column of short numbers under a long name is not squeezed until the name is hyphenated.
+    def kopfwort(c: str) -> int:  # header cells are bold: a fifth wider than body text
+        return math.ceil(1.2 * max((len(w) for w in re.split(r"\s+|(?<=[-/])", c) if w), default=0))
+
+    breiten = [min(max(max((len(r[i]) for r in zellen), default=0), kopfwort(spalten[i])), 30)
+               for i in range(len(spalten))]
     trenner = "|" + "|".join((f"{'-' * max(b, 3)}:" if c in rechts else f":{'-' * max(b, 3)}")
                              for c, b in zip(spalten, breiten)) + "|"
     zeilen = ["| " + " | ".join(r) + " |" for r in zellen]

@@ -3,7 +3,9 @@
 - Okabe–Ito colours (safe for colour-blind readers), dark text for WCAG contrast.
 - German tick labels (decimal comma, thousands point).
 - The city value is always drawn the same way (:func:`stadt_linie`).
-- Districts keep the order of ``stadtteile.csv`` unless a chart is sorted by value.
+- Bars start at zero (:func:`nullpunkt`, applied to every figure a notebook shows).
+- Districts keep the order of ``stadtteile.csv`` unless a chart is sorted by value, and a
+  highlighted district keeps one colour and marker in every chart (:func:`stadtteil_stile`).
 - Charts adapt to the number of districts by the rules of :mod:`helpers.darstellung`
   (``regeln/darstellung.yml``): no figure is taller than a page, and above a threshold a
   chart shows the distribution of all districts and labels only the extremes.
@@ -332,25 +334,85 @@ def auswahl_hinweis(fig, rest: int, was: str, n: int | None = None) -> None:
              ha="left", va="top", fontsize=7.5, style="italic", color=FARBE_TEXT)
 
 
+# One look per district for the whole book: the colour (Okabe–Ito without the city's black
+# and the low-contrast yellow) and a marker, so that six colours give 36 distinct looks and
+# a highlighted district is the same line in every chart, whichever others are highlighted.
+FARBEN_STADTTEIL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+MARKER_STADTTEIL = ["o", "s", "^", "D", "v", "P"]
+
+
+def stadtteil_stile(register: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Colour and marker per district, fixed by its place in the register (stadtteile.csv).
+
+    The k-th district gets colour ``k mod 6`` and marker ``(k div 6) mod 6``: unique for
+    up to 36 districts; larger cities repeat looks (see :func:`trend_linien`).
+    """
+    n, m = len(FARBEN_STADTTEIL), len(MARKER_STADTTEIL)
+    return {name: (FARBEN_STADTTEIL[k % n], MARKER_STADTTEIL[(k // n) % m]) for k, name in enumerate(register)}
+
+
+def _stile_fuer(hervorheben: Sequence[str], stile: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """The register looks of the highlighted districts; a look already taken in this chart
+    (only possible beyond 36 districts) gives way to the next free one, so lines stay apart."""
+    alle = [(f, mk) for mk in MARKER_STADTTEIL for f in FARBEN_STADTTEIL]
+    vergeben: dict[str, tuple[str, str]] = {}
+    for name in hervorheben:
+        stil = stile.get(name) or alle[len(vergeben) % len(alle)]
+        if stil in vergeben.values():
+            stil = next((s for s in alle if s not in vergeben.values()), stil)
+        vergeben[name] = stil
+    return vergeben
+
+
+def nullpunkt(fig) -> None:
+    """Bar charts start at zero: every axes with bars gets its value axis extended to 0.
+
+    Applied to each figure when a notebook shows it (:func:`helpers.setup`), so no chart
+    helper can cut a bar's length by an axis that starts above zero. Divergent bars
+    (negative and positive) already contain zero; inverted axes stay inverted.
+    """
+    from matplotlib.container import BarContainer
+
+    for ax in fig.axes:
+        for c in ax.containers:
+            if not isinstance(c, BarContainer) or not len(c):
+                continue
+            horizontal = getattr(c, "orientation", None) == "horizontal"
+            get, set_ = (ax.get_xlim, ax.set_xlim) if horizontal else (ax.get_ylim, ax.set_ylim)
+            a, b = get()
+            lo, hi = min(a, b), max(a, b)
+            if lo <= 0 <= hi:
+                continue
+            lo, hi = (0.0, hi) if lo > 0 else (lo, 0.0)
+            set_((hi, lo) if a > b else (lo, hi))
+
+
 def trend_linien(
     reihen: pd.DataFrame,
     einheit: str = "",
     titel: str | None = None,
     hervorheben: Sequence[str] = (),
+    register: Sequence[str] | None = None,
 ):
     """Lines over the years: the city in black, highlighted districts in colour, the rest grey.
 
     ``reihen`` is long: ``stadtteil``, ``jahr``, ``wert`` (city rows named "Gesamtstadt").
+    ``register`` is the district order of stadtteile.csv; it fixes each district's colour
+    and marker (:func:`stadtteil_stile`) so that a district looks the same in every chart.
+    Without it the order of ``reihen`` is used.
     """
+    if register is None:
+        register = [n for n in dict.fromkeys(reihen["stadtteil"]) if n != "Gesamtstadt"]
+    stile = _stile_fuer(hervorheben, stadtteil_stile(register))
     fig, ax = plt.subplots(figsize=(7.0, 4.0))
-    farben = dict(zip(hervorheben, PALETTE))
     for name, g in reihen.groupby("stadtteil", sort=False):
         g = g.sort_values("jahr")
         if name == "Gesamtstadt":
             ax.plot(g["jahr"], g["wert"], color=FARBE_STADT, linewidth=2.6, label=name, zorder=4)
-        elif name in farben:
-            ax.plot(g["jahr"], g["wert"], color=farben[name], linewidth=1.8, marker="o",
-                    markersize=3, label=name, zorder=3)
+        elif name in stile:
+            farbe, marker = stile[name]
+            ax.plot(g["jahr"], g["wert"], color=farbe, linewidth=1.8, marker=marker,
+                    markersize=3.5, label=name, zorder=3)
         else:
             ax.plot(g["jahr"], g["wert"], color=FARBE_GRAU, linewidth=0.9, zorder=1)
     if len(reihen["stadtteil"].unique()) > len(hervorheben) + 1:
@@ -366,9 +428,3 @@ def trend_linien(
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8.5)
     fig.tight_layout()
     return fig
-
-
-def stadtteil_farben(namen: Sequence[str]) -> dict[str, str]:
-    """A stable colour per district, in the order given (stadtteile.csv order)."""
-    farben = PALETTE + ["#7F7F7F", "#8C564B", "#17BECF", "#9467BD"]
-    return {n: farben[i % len(farben)] for i, n in enumerate(namen)}

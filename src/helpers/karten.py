@@ -16,6 +16,9 @@ Choropleth (only with ``stadtteile.geojson`` in the data folder)
 Both use one sequential colour scale (ColorBrewer "Blues", a single-hue lightness
 ramp that colour-blind readers can order), a colour bar with German numbers and
 the city value marked, "•" on suppressed districts and "°" on uncertain rates.
+Darker always means more burden: for an indicator where a high value is an advantage
+(catalog ``richtung: vorteil``) the scale is reversed, and the colour bar says which
+way it reads (:func:`skala`, :func:`lesart`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ FARBSKALA = mcolors.LinearSegmentedColormap.from_list(
     "sozialbericht_blau", plt.get_cmap("Blues")(np.linspace(0.15, 0.95, 256))
 )
 FARBE_GESPERRT = "#FFFFFF"
+LESART = {"belastung": "dunkler = ungünstiger (höher)", "vorteil": "dunkler = ungünstiger (niedriger)",
+          "neutral": "dunkler = höher"}
 FARBE_RAND = "#FFFFFF"
 FARBE_GESPERRT_RAND = "#8A8A8A"
 TEXT_DUNKEL = grafik.FARBE_TEXT
@@ -172,6 +177,16 @@ def normierung(werte: pd.Series) -> mcolors.Normalize:
     return mcolors.Normalize(lo, hi)
 
 
+def skala(richtung: str | None = None) -> mcolors.Colormap:
+    """The colour scale for an indicator: dark = burden, so reversed when high is an advantage."""
+    return FARBSKALA.reversed() if richtung == "vorteil" else FARBSKALA
+
+
+def lesart(richtung: str | None = None) -> str:
+    """How the colour bar reads, printed under it (``belastung`` when the direction is unknown)."""
+    return LESART.get(richtung or "neutral", LESART["neutral"])
+
+
 def textfarbe(farbe) -> str:
     """White or dark text, whichever contrasts more with the fill (WCAG relative luminance)."""
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in mcolors.to_rgb(farbe))
@@ -207,16 +222,16 @@ def wert_text(zeile, einheit: str) -> str:
     return fmt.zelle(zeile["wert"], False, zeile["unsicher"], fmt.stellen_fuer(einheit))
 
 
-def _farbleiste(fig, ax, norm, einheit: str, stadtwert: float | None) -> None:
-    """Horizontal colour bar under the map, German ticks, the city value marked."""
-    sm = plt.cm.ScalarMappable(norm=norm, cmap=FARBSKALA)
+def _farbleiste(fig, ax, norm, einheit: str, stadtwert: float | None, richtung: str | None = None) -> None:
+    """Horizontal colour bar under the map, German ticks, the city value marked, and how it reads."""
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=skala(richtung))
     cb = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.05, pad=0.03, aspect=28)
     cb.ax.xaxis.set_major_locator(MaxNLocator(4))
     grafik.deutsche_achse(cb.ax, "x")
     cb.ax.tick_params(labelsize=7.5, length=2)
     cb.outline.set_visible(False)
-    if einheit and einheit not in ("Personen", "Fälle", "Anzahl"):
-        cb.set_label(einheit, fontsize=7.5, labelpad=1)
+    teile = [einheit] if einheit and einheit not in ("Personen", "Fälle", "Anzahl") else []
+    cb.set_label("; ".join(teile + [lesart(richtung)]), fontsize=7.5, labelpad=1)
     if stadtwert is not None and np.isfinite(stadtwert) and norm.vmin <= stadtwert <= norm.vmax:
         cb.ax.axvline(stadtwert, color=grafik.FARBE_STADT, linewidth=1.6)
         cb.ax.annotate("Gesamtstadt", xy=(stadtwert, 1.0), xycoords=("data", "axes fraction"),
@@ -260,11 +275,13 @@ def kachelkarte_zeichnen(
     stadtwert: float | None = None,
     norm: mcolors.Normalize | None = None,
     schluessel: dict | None = None,
+    richtung: str | None = None,
 ) -> list:
     """Draw the tile map into ``ax``; returns the label texts (for fitting).
 
     ``schluessel`` (district → key): label the tiles with the key only (many districts,
-    see :func:`kachelkarten`), else with name and value.
+    see :func:`kachelkarten`), else with name and value. ``richtung`` (catalog) orients
+    the scale so that darker means more burden.
     """
     t = _werte(werte, lage.lage["stadtteil"]).merge(lage.lage, on="stadtteil")
     norm = norm or normierung(t.loc[~t["gesperrt"], "wert"])
@@ -273,7 +290,7 @@ def kachelkarte_zeichnen(
     for _, z in t.iterrows():
         x, y = z["spalte"], -z["zeile"]
         leer = z["gesperrt"] or pd.isna(z["wert"])
-        farbe = FARBE_GESPERRT if leer else FARBSKALA(norm(z["wert"]))
+        farbe = FARBE_GESPERRT if leer else skala(richtung)(norm(z["wert"]))
         ax.add_patch(Rectangle((x - kante / 2, y - kante / 2), kante, kante, facecolor=farbe,
                                edgecolor=FARBE_GESPERRT_RAND if leer else FARBE_RAND,
                                hatch="////" if z["gesperrt"] else None, linewidth=0.8))
@@ -289,7 +306,7 @@ def kachelkarte_zeichnen(
     ax.axis("off")
     if titel:
         ax.set_title(titel, fontsize=9, loc="left")
-    _farbleiste(ax.figure, ax, norm, einheit, stadtwert)
+    _farbleiste(ax.figure, ax, norm, einheit, stadtwert, richtung)
     return texte
 
 
@@ -299,17 +316,18 @@ def kachelkarte(
     einheit: str = "",
     titel: str | None = None,
     stadtwert: float | None = None,
+    richtung: str | None = None,
 ):
     """One schematic tile map of one indicator (``werte``: stadtteil, wert, gesperrt, unsicher)."""
-    return kachelkarten([{"werte": werte, "einheit": einheit, "titel": titel, "stadtwert": stadtwert}],
-                        stadtteile, spalten=1)
+    return kachelkarten([{"werte": werte, "einheit": einheit, "titel": titel, "stadtwert": stadtwert,
+                          "richtung": richtung}], stadtteile, spalten=1)
 
 
 def _hinweis(lage: Kacheln | None, gesperrt: bool, unsicher: bool) -> str:
     if lage is None:
-        teile = ["Stadtteilgrenzen aus stadtteile.geojson"]
+        teile = ["Stadtteilgrenzen nach den Geodaten der Stadt"]
     elif lage.automatisch:
-        teile = [f"{HINWEIS_SCHEMA}; Anordnung in der Reihenfolge von {STADTTEILE}, nicht nach Lage"]
+        teile = [f"{HINWEIS_SCHEMA}; Anordnung in der Reihenfolge des Stadtteilverzeichnisses, nicht nach Lage"]
     else:
         teile = [f"{HINWEIS_SCHEMA}; Lage der Kacheln nur ungefähr"]
     if gesperrt:
@@ -342,7 +360,7 @@ def kachelkarten(panels: Sequence[dict], stadtteile: pd.DataFrame, spalten: int 
     """Small multiples of tile maps, one panel per indicator.
 
     Each panel is a dict with ``werte`` (stadtteil, wert, gesperrt, unsicher),
-    ``einheit``, ``titel`` and optionally ``stadtwert``. Each panel has its own
+    ``einheit``, ``titel`` and optionally ``stadtwert`` and ``richtung``. Each panel has its own
     colour bar; the note "Schematische Darstellung, keine Grenzen" is printed under
     the maps.
     """
@@ -361,7 +379,7 @@ def kachelkarten(panels: Sequence[dict], stadtteile: pd.DataFrame, spalten: int 
     paare: list[tuple] = []  # (axes, label texts) for fitting the font size
     for ax, p in zip(axes, panels):
         texte = kachelkarte_zeichnen(ax, p["werte"], lage, p.get("einheit", ""), p.get("titel"),
-                                     p.get("stadtwert"), schluessel=schluessel)
+                                     p.get("stadtwert"), schluessel=schluessel, richtung=p.get("richtung"))
         w = _werte(p["werte"], lage.lage["stadtteil"])
         gesperrt |= bool(w["gesperrt"].any())
         unsicher |= bool((w["unsicher"] & ~w["gesperrt"]).any())
@@ -469,12 +487,13 @@ def choroplethe_zeichnen(
     einheit: str = "",
     titel: str | None = None,
     stadtwert: float | None = None,
+    richtung: str | None = None,
 ) -> list:
-    """Draw a choropleth of one indicator into ``ax``; returns the label texts."""
+    """Draw a choropleth of one indicator into ``ax``; returns the label texts (darker = more burden)."""
     t = grenzen.merge(_werte(werte, grenzen["stadtteil"]), on="stadtteil", how="left")
     offen = ~t["gesperrt"] & t["wert"].notna()
     norm = normierung(t.loc[offen, "wert"])
-    farben = [mcolors.to_rgba(FARBSKALA(norm(w)) if o else FARBE_GESPERRT) for w, o in zip(t["wert"], offen)]
+    farben = [mcolors.to_rgba(skala(richtung)(norm(w)) if o else FARBE_GESPERRT) for w, o in zip(t["wert"], offen)]
     t.plot(ax=ax, color=farben, edgecolor="#FFFFFF", linewidth=0.8)
     if (~offen).any():
         t[~offen].plot(ax=ax, facecolor="none", edgecolor=FARBE_GESPERRT_RAND, hatch="////", linewidth=0.8)
@@ -489,7 +508,7 @@ def choroplethe_zeichnen(
     ax.set_axis_off()
     if titel:
         ax.set_title(titel, fontsize=9, loc="left")
-    _farbleiste(ax.figure, ax, norm, einheit, stadtwert)
+    _farbleiste(ax.figure, ax, norm, einheit, stadtwert, richtung)
     return texte
 
 
@@ -508,7 +527,8 @@ def choroplethen(panels: Sequence[dict], grenzen, spalten: int = 2, breite: floa
     fig, axes = _raster(len(panels), spalten, breite, karte_hoehe + 1.0)
     gesperrt = unsicher = False
     for ax, p in zip(axes, panels):
-        choroplethe_zeichnen(ax, p["werte"], grenzen, p.get("einheit", ""), p.get("titel"), p.get("stadtwert"))
+        choroplethe_zeichnen(ax, p["werte"], grenzen, p.get("einheit", ""), p.get("titel"), p.get("stadtwert"),
+                             p.get("richtung"))
         w = _werte(p["werte"], grenzen["stadtteil"])
         gesperrt |= bool(w["gesperrt"].any())
         unsicher |= bool((w["unsicher"] & ~w["gesperrt"]).any())

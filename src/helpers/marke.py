@@ -32,15 +32,9 @@ def tabelle(markdown: str) -> str:
     return f"{text}\n\n{NOTIZ}\n"
 
 
-def einschalten(ip, png_optionen: dict) -> None:
-    """Register display formatters in the IPython kernel ``ip`` that add the mark."""
-    from IPython.core.pylabtools import print_figure
+def einschalten(ip) -> None:
+    """Register the table mark in the IPython kernel ``ip``; figures get :func:`figur` from the
+    figure formatter of :func:`helpers.setup`."""
     from IPython.display import Markdown
-    from matplotlib.figure import Figure
 
-    def png(fig):
-        figur(fig)
-        return print_figure(fig, "png", **png_optionen)
-
-    ip.display_formatter.formatters["image/png"].for_type(Figure, png)
     ip.display_formatter.formatters["text/markdown"].for_type(Markdown, lambda md: tabelle(md.data))

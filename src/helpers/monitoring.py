@@ -73,6 +73,7 @@ def trend_abbildung(ctx, indikator: str, n: int = 3):
         einheit=meta["einheit"],
         titel=kurztitel(meta),
         hervorheben=tabellen.abweichendste(tab, n),
+        register=ctx.reihenfolge,
     )
     ax = fig.axes[0]
     ax.axvline(ctx.jahr, color=grafik.FARBE_GRAU, linewidth=0.8, linestyle=":")

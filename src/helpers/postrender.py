@@ -25,8 +25,8 @@ import docx as python_docx
 
 from helpers.build.book import referenced_notebooks
 from helpers.build.config import Book, chapter_title, load_book, read_chapter
-from helpers.build.docx import (chapter_numbers_as_in_html, fill_toc, fit_tables, germanize_appendix,
-                                insert_part_titles, update_fields_on_open)
+from helpers.build.docx import (chapter_numbers_as_in_html, complete_sections, fill_toc, fit_tables,
+                                germanize_appendix, insert_part_titles, update_fields_on_open)
 from helpers.build.errors import BuildError
 from helpers.build.pipeline import find_root
 from helpers.execute import downloads_folder, restore_notebooks
@@ -54,7 +54,8 @@ def fix_docx(book: Book, path: Path) -> None:
     document = python_docx.Document(str(path))
     germanize_appendix(document)
     chapter_numbers_as_in_html(document)
-    # the same table layout and TOC refresh as the Python engine's DOCX
+    # the same page layout of landscape pages, table layout and TOC refresh as the Python engine's DOCX
+    complete_sections(document)
     fit_tables(document)
     update_fields_on_open(document)
     missing = insert_part_titles(document, first_chapters(book))

@@ -102,7 +102,8 @@ PNG = {"dpi": 200, "bbox_inches": "tight", "metadata": {"Software": None}}
 
 
 def _notebook_anzeige(beispieldaten: bool = False, stadtteile=None) -> None:
-    """Figures as PNG without volatile metadata, so rebuilds are byte-identical; with
+    """Figures as PNG without volatile metadata, so rebuilds are byte-identical, with bars from
+    zero (:func:`helpers.grafik.nullpunkt`); with
     ``beispieldaten`` every figure and table carries the mark (:mod:`helpers.marke`); printed
     sentences get the districts' articles from ``stadtteile`` (:mod:`helpers.sprache`)."""
     try:
@@ -112,16 +113,25 @@ def _notebook_anzeige(beispieldaten: bool = False, stadtteile=None) -> None:
     ip = get_ipython()
     if ip is None:
         return
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-    set_matplotlib_formats("png", **PNG)
-    from helpers import sprache
+    from helpers import marke, sprache
 
+    set_matplotlib_formats("png", **PNG)
+    # rules every shown figure obeys, whichever helper drew it
+    schritte = [grafik.nullpunkt] + ([marke.figur] if beispieldaten else [])
+
+    def png(fig):
+        for schritt in schritte:
+            schritt(fig)
+        return print_figure(fig, "png", **PNG)
+
+    ip.display_formatter.formatters["image/png"].for_type(Figure, png)
     sprache.einschalten(sprache.artikel_aus(stadtteile))
     if beispieldaten:
-        from helpers import marke
-
-        marke.einschalten(ip, PNG)
+        marke.einschalten(ip)
 
 
 def setup(ordner: str | Path | None = None, marke: bool = True) -> Kontext:

@@ -477,14 +477,16 @@ def steckbriefe(ind: pd.DataFrame, katalog, stadtteile: pd.DataFrame, jahr: int,
 
 
 def karten_panels(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str], jahr: int) -> list[dict]:
-    """One map panel per indicator (values of ``jahr``, unit, short title, city value) for :mod:`helpers.karten`."""
+    """One map panel per indicator (values of ``jahr``, unit, short title, city value, direction)
+    for :mod:`helpers.karten`."""
     kat = katalog_ind.set_index("id")
     panels = []
     for i in ids:
         t = ind[(ind["indikator"] == i) & (ind["jahr"] == jahr)]
         stadt = t[(t["stadtteil"] == STADT) & ~t["gesperrt"]]["wert"]
         panels.append({"werte": t[t["stadtteil"] != STADT], "einheit": kat.at[i, "einheit"],
-                       "titel": _kurz(kat.loc[i]), "stadtwert": float(stadt.iloc[0]) if len(stadt) else None})
+                       "titel": _kurz(kat.loc[i]), "stadtwert": float(stadt.iloc[0]) if len(stadt) else None,
+                       "richtung": kat.at[i, "richtung"]})
     return panels
 
 
@@ -568,7 +570,9 @@ def karten_text(katalog_ind: pd.DataFrame, ids: Sequence[str], jahr: int, karten
         + "Kernindikatoren mit Nenner, bei denen sich die Stadtteile am stärksten unterscheiden "
         "(Variationskoeffizient), höchstens einer je Handlungsfeld und vorrangig solche ohne gesperrte "
         "Stadtteilwerte. "
-        f"Jede Karte hat ihre eigene Farbskala vom niedrigsten zum höchsten Stadtteilwert. {kartenart} "
+        "Jede Karte hat ihre eigene Farbskala vom niedrigsten zum höchsten Stadtteilwert. Dunkler heißt "
+        "ungünstiger: Wo ein hoher Wert günstig ist, ist die Skala umgekehrt; die Farbleiste unter jeder "
+        f"Karte sagt, wie sie zu lesen ist. {kartenart} "
         "Die Werte hinter den Karten stehen in den Tabellen der Steckbriefe unten.\n\n"
         f"Quelle: {quellen_text(katalog_ind, ids)}; eigene Berechnungen."
     )

@@ -171,7 +171,7 @@ def book_markdown(chapters: list[Chapter], targets: Mapping[str, crossref.Target
         body = crossref.rewrite_chapter_links(body, chapter=chapter.entry.path, href=chapter_href)
         body = root_file_links(body, chapter.entry.path)
         body = body.replace(f"{ROOT}/", "")
-        blocks.append(callouts.render(shortcodes.render_pagebreaks(body, fmt), fmt))
+        blocks.append(callouts.render(shortcodes.render_landscape(shortcodes.render_pagebreaks(body, fmt), fmt), fmt))
     return "\n\n".join(b.strip("\n") for b in blocks) + "\n"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from copy import deepcopy
 import subprocess
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -47,6 +48,7 @@ def write_docx(book: Book, chapters: list[Chapter], targets: Mapping[str, Target
             *zitate.pandoc_args(book)]
     pandoc.run(markdown, args, what="DOCX", cwd=book.root)
     document = docx.Document(str(path))
+    complete_sections(document)
     fit_tables(document)
     update_fields_on_open(document)
     fill_toc(document)
@@ -66,13 +68,77 @@ CELL_MARGINS = 2 * 108     # twips: left + right cell margin of the "Table" styl
 WIDE_TABLE_SIZES = ((12, 13), (9, 14), (7, 16))
 
 
-def fit_tables(document, width: int = TEXT_WIDTH) -> None:
+def complete_sections(document) -> int:
+    """Give the section breaks of landscape pages the book's page layout; returns their number.
+
+    A ``.landscape`` div ends the section before it with an empty ``w:sectPr`` and its own
+    with only a landscape page size (Quarto's landscape filter and the Python engine alike).
+    Word then falls back to its defaults (US Letter, no header or footer). Each break gets
+    a copy of the book's main section (page size, margins, header, footer); landscape ones
+    with width and height swapped. Only the first section keeps the separate title page.
+    """
+    body = document.element.body
+    main = body.find(qn("w:sectPr"))
+    breaks = [p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") for p in body.iterchildren(qn("w:p"))]
+    breaks = [b for b in breaks if b is not None]
+    if main is None or not breaks:
+        return 0
+    for k, old in enumerate(breaks):
+        size = old.find(qn("w:pgSz"))
+        landscape = size is not None and size.get(qn("w:orient")) == "landscape"
+        new = deepcopy(main)
+        if k > 0:
+            _drop(new, "w:titlePg")
+        if landscape:
+            page = new.find(qn("w:pgSz"))
+            w, h = page.get(qn("w:w")), page.get(qn("w:h"))
+            page.set(qn("w:w"), h)
+            page.set(qn("w:h"), w)
+            page.set(qn("w:orient"), "landscape")
+        old.getparent().replace(old, new)
+    _drop(main, "w:titlePg")  # the last section follows a landscape page: it has a header
+    return len(breaks)
+
+
+def _drop(parent, tag: str) -> None:
+    for child in parent.findall(qn(tag)):
+        parent.remove(child)
+
+
+def _text_width(sect) -> int:
+    """Text width (twips) of a section: page width minus left and right margins."""
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    if size is None or margins is None:
+        return TEXT_WIDTH
+    return int(size.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
+
+
+def _table_widths(document) -> dict:
+    """Each table → the text width of its section (a section is ended by its ``w:sectPr``)."""
+    body = document.element.body
+    widths, pending = {}, []
+    for child in body.iterchildren():
+        pending.append(child)
+        sect = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if child.tag == qn("w:p") else (
+            child if child.tag == qn("w:sectPr") else None)
+        if sect is None:
+            continue
+        for element in pending:
+            for tbl in element.iter(qn("w:tbl")):
+                widths[tbl] = _text_width(sect)
+        pending = []
+    return widths
+
+
+def fit_tables(document, width: int | None = None) -> None:
     """Give every table the text width, columns sized by their content, small type when wide.
 
     Pandoc leaves the widths to Word's autofit, which LibreOffice and Word's web view do not
     do (narrow tables, one letter per line); fixed widths look the same everywhere. Works on
-    the XML directly: python-docx's cell objects are too slow for a book's tables.
+    the XML directly: python-docx's cell objects are too slow for a book's tables. The width
+    is that of the table's section (wider on landscape pages) unless ``width`` is given.
     """
+    section_widths = _table_widths(document)
     for tbl in document.element.body.iter(qn("w:tbl")):
         rows = [[_text(tc) for tc in tr.iterchildren(qn("w:tc"))] for tr in tbl.iterchildren(qn("w:tr"))]
         columns = max((len(r) for r in rows), default=0)
@@ -80,10 +146,11 @@ def fit_tables(document, width: int = TEXT_WIDTH) -> None:
             continue  # merged cells: leave as pandoc wrote it
         if tbl.find(qn("w:tblGrid")) is None:
             continue  # not a data table: Quarto writes callouts as tables without a column grid
+        breite = width or section_widths.get(tbl, TEXT_WIDTH)
         half_points = next((size for least, size in WIDE_TABLE_SIZES if columns >= least), None)
         char_width = (half_points or 19) * 6.2  # Arial digits are 0.56 em; with some room
-        widths = column_widths(rows, width, char_width)
-        _set_widths(tbl, widths, width)
+        widths = column_widths(rows, breite, char_width)
+        _set_widths(tbl, widths, breite)
         if half_points:
             for run in tbl.iter(qn("w:r")):
                 Run(run, None).font.size = Pt(half_points / 2)  # keeps the schema order of w:rPr

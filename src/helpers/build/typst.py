@@ -21,6 +21,8 @@ from helpers.build.markdown import parse_attributes
 from helpers.build.titelei import Titelei, titelei
 
 TEMPLATE = Path(__file__).with_name("template.typ")
+# Table rules shared with the Quarto build (_quarto.yml: include-in-header).
+TABELLEN = Path(__file__).parent / "assets" / "tabellen.typ"
 FIGURE_LINE_RE = re.compile(r"^!\[.*\]\((?P<src>[^)\s]+)[^)]*\)\{(?P<attrs>[^{}]*)\}\s*$", re.M)
 IMAGE_CALL_RE = re.compile(r'image\("(?P<src>(?:[^"\\]|\\.)*)"')
 PDF_STANDARDS = ["ua-1"]
@@ -54,7 +56,8 @@ def write_pdf(book: Book, chapters: list[Chapter], targets: Mapping[str, Target]
 
 def typst_args(book: Book, lines: Titelei = Titelei()) -> list[str]:
     """Pandoc options: template, heading shift, title page metadata."""
-    args = ["--to", "typst", "--template", str(TEMPLATE), "--shift-heading-level-by=1", "--wrap=preserve",
+    args = ["--to", "typst", "--template", str(TEMPLATE), "--include-in-header", str(TABELLEN),
+            "--shift-heading-level-by=1", "--wrap=preserve",
             COLUMNS, "--metadata", f"title={book.title}"]
     if book.subtitle:
         args += ["--metadata", f"subtitle={book.subtitle}"]
