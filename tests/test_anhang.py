@@ -271,7 +271,10 @@ def test_kalibrierung_und_downloads(quellen_demo):
     readme = (DEMO / "README.md")
     if readme.is_file():
         # The cell prints what the helper makes of the README's calibration table, nothing else.
-        assert kal.strip() == anhang.kalibrierung(readme.read_text(encoding="utf-8"), laden(DEMO).bericht.stadt).strip()
+        d = laden(DEMO)
+        namen = dict(zip(d.katalog.merkmale["id"], d.katalog.merkmale["beschreibung"]))
+        assert kal.strip() == anhang.kalibrierung(readme.read_text(encoding="utf-8"), d.bericht.stadt, d.bericht.berichtsjahr,
+                                                  namen).strip()
     dl = quellen_demo["txt-anhang-downloads"]
     for datei in ("indikatoren.csv", "indikatoren.xlsx", "manifest.csv"):
         assert f"[`{datei}`](../../daten/{datei})" in dl
@@ -406,29 +409,56 @@ def test_steckbrief_listet_nur_bedarfe_nicht_grenzwertiges_oder_nicht_bewertbare
 
 # --- calibration of the demo data (issue 11, item 6) --------------------------------------------
 
-def test_quellenart_weighs_each_calibration_source():
-    from helpers.anhang import PRESSE, quellenart
-
-    assert quellenart("https://wahlergebnisse.nrw/kommunalwahlen/2020/x.shtml").startswith("amtlich")
-    assert quellenart("https://www.dorsten.de/rathaus/seite") == "Stadt"
-    assert quellenart("https://de.wikipedia.org/wiki/Hervest") == "Nachschlagewerk (Wikipedia)"
-    assert "ungeeignet" in quellenart("https://de.wiki.li/Hervest")
-    assert "ungeeignet" in quellenart("https://ixistenz.ch//?arg=x")
-    assert quellenart("http://dorsten-lexikon.de/dorsten-in-zahlen") == "lokales Nachschlagewerk"
-    assert quellenart("https://www.ruhrnachrichten.de/dorsten/x") == PRESSE
+def test_unfit_sources_are_recognised_by_their_host():
+    assert anhang.ungeeignet("https://de.wikipedia.org/wiki/Hervest")
+    assert anhang.ungeeignet("http://de.wikipedia.org./wiki/Lembeck")
+    assert anhang.ungeeignet("https://de.wiki.li/Hervest") and anhang.ungeeignet("https://ixistenz.ch//?arg=x")
+    assert anhang.ungeeignet("http://dorsten-lexikon.de/dorsten-in-zahlen")
+    assert anhang.ungeeignet("https://wulfen-wiki.de/index.php?diff=1")
+    assert not anhang.ungeeignet("https://wahlergebnisse.nrw/kommunalwahlen/2020/x.shtml")
+    assert not anhang.ungeeignet("https://www.ruhrnachrichten.de/dorsten/x")
 
 
-def test_calibration_appendix_shows_figures_and_their_weight_not_the_readme_prose():
+README_ALT = """# Daten
+
+## Kalibrierung
+
+| Merkmal | Jahr | Wert | Art | Hinweis | Urheber | Fundstelle |
+|---|---|---|---|---|---|---|
+| bev_gesamt (Stadt) | 2014 | 76.326 | Anzahl |  | Stadt X, Melderegister | <https://www.zeitung.de/a> |
+| bev_gesamt (Nord) | 2013 | 2.037 | Anzahl | 30.06.2013 | Stadt X, Planungsamt | <https://www.zeitung.de/b> |
+| bev_gesamt (Süd) | 2016 | 1.969 | Anzahl |  | Stadt X | <https://de.wiki.li/Sued> |
+| geburten | 2015 | 569 | Anzahl |  |  | <https://www.zeitung.de/c> |
+| sgb2_u65 | 2023 | 11 % | Quote |  | Bundesagentur für Arbeit | <https://www.zeitung.de/d> |
+"""
+
+
+def test_calibration_appendix_names_originators_only_up_to_the_stichtag():
+    text = anhang.kalibrierung(README_ALT, "X", 2018, {"bev_gesamt": "Einwohnerinnen und Einwohner"})
+    zeilen = [z for z in text.splitlines() if z.startswith("| Einwohner")]
+    # shown: the two figures with an originator up to 2018; not the wiki copy, not the one without
+    # originator, not the one after the Stichtag
+    assert len(zeilen) == 2 and "| Gesamtstadt | 2014 | 76.326 | Stadt X, Melderegister | [zeitung.de](https://www.zeitung.de/a) |" in text
+    assert "| Nord | 2013 |" in text and "wiki.li" not in text and "| 2023 |" not in text
+    assert "nur die 2 Werte der folgenden Tabelle – Einwohnerzahlen für einen Stadtteil und ein Eckwert der Gesamtstadt;" in text
+    assert "2 weitere Werte ohne belegten Urheber sind nicht aufgeführt." in text
+    assert "bev_gesamt" not in text and "Wikipedia" in text  # labels, and the sentence on what is not used
+
+
+def test_calibration_appendix_of_the_demo_data_shows_figures_not_the_readme_prose():
     from helpers.anhang import kalibrierung
 
     readme = (Path(__file__).resolve().parents[1] / "data/README.md").read_text(encoding="utf-8")
-    text = kalibrierung(readme, "Dorsten")
-    zeilen = [z for z in text.splitlines() if z.startswith("| bev_")]
-    assert "| Merkmal | Jahr | Wert | Hinweis | Art der Quelle | Quelle |" in text
+    d = laden(DEMO)
+    namen = dict(zip(d.katalog.merkmale["id"], d.katalog.merkmale["beschreibung"]))
+    text = kalibrierung(readme, "Dorsten", d.bericht.berichtsjahr, namen)
+    assert "| Merkmal | Gebiet | Jahr | Wert | Urheber | Fundstelle | Hinweis |" in text
     # No file names or code identifiers from the README's maintainer prose.
     assert "beispieldaten.py" not in text and "KALIBRIERUNG" not in text and "README" not in text
-    n = len([z for z in text.splitlines() if z.startswith("| ") and not z.startswith("| Merkmal")])
-    assert f"Sie treffen {n} öffentlich genannte Werte zu Dorsten" in text.replace(".", "")
-    assert "als Beleg ungeeignet" in text and zeilen
+    assert not re.search(r"\| [a-z]+_[a-z0-9_]+ \|", text)  # Merkmal ids are shown by their label
+    zeilen = [z for z in text.splitlines() if z.startswith("| ") and not z.startswith("| Merkmal")]
+    assert f"nur die {len(zeilen)} Werte der folgenden Tabelle" in text
+    assert all(int(z.split("|")[3]) <= d.bericht.berichtsjahr for z in zeilen)
+    assert not any(anhang.ungeeignet(u) for u in re.findall(r"\]\((http[^)]+)\)", text))
     assert kalibrierung(None, "Beispielstadt").startswith("Die Beispieldaten sind synthetisch. Zu ihrer Erzeugung")
     assert kalibrierung("# Daten\n\nNur Text.\n", "X").startswith("Die Beispieldaten sind synthetisch. Zu ihrer")

@@ -292,6 +292,6 @@ def test_steckbrief_texte(ctx):
                              "Ausgewählt sind Bestandteile des Sozialindex")
     assert " ART. " in karten and karten.endswith("; eigene Berechnungen.")
     assert "schematisch" in steckbriefe.kartenart_satz(ctx.ordner, ctx.stadtteile)
-    assert "Reihenfolge der Datei" in steckbriefe.kartenart_satz(None, ctx.stadtteile[["schluessel", "name"]])
+    assert "Reihenfolge der Stadtteile, nicht nach ihrer Lage" in steckbriefe.kartenart_satz(None, ctx.stadtteile[["schluessel", "name"]])
     jahre = steckbriefe.trend_jahre(ctx.indikatoren, ids, bis=ctx.jahr)
     assert f"die Jahre {jahre[0]} bis {jahre[-1]}" in steckbriefe.trends_text(ctx.indikatoren, kat, ids, ctx.jahr)

@@ -146,11 +146,10 @@ def test_einwohner_treffen_die_belegten_zahlen(dorsten):
     assert stadt(dorsten, "bev_gesamt", 2023) == 77294
     # 31.12.2018: 76.383 (IT.NRW, other counting basis) – within 1 %
     assert stadt(dorsten, "bev_gesamt", 2018) == pytest.approx(76383, rel=0.01)
-    # district anchors in their year are kept exactly (Wulfen series, Hervest 2020, ...)
+    # district anchors in their year are kept exactly (city register 2015, via the press)
     i = dorsten.stadtteile.index
-    wulfen = dorsten.werte["bev_gesamt"][i("Wulfen/Barkenberg")]
-    assert list(wulfen[:9]) == [13582, 13664, 13695, 13779, 13725, 13501, 13419, 13637, 13911]
-    assert dorsten.werte["bev_gesamt"][i("Hervest"), 2020 - 2014] == 13041
+    for name, wert in (("Hervest", 12986), ("Deuten", 1692), ("Altstadt", 4233), ("Rhade", 5560)):
+        assert dorsten.werte["bev_gesamt"][i(name), 2015 - 2014] == wert, name
     assert dorsten.werte["bev_gesamt"][i("Deuten")].max() < 1800  # small district: ~1.700
 
 
@@ -309,9 +308,14 @@ def test_readme_nennt_alle_verwendeten_quellen():
     readme = (DATEN / "README.md").read_text(encoding="utf-8")
     benutzt = {a.quelle for anker in [*bd.KALIBRIERUNG.values(), *bd.BEVOELKERUNG_STADTTEILE.values(),
                                       bd.BEVOELKERUNG_STADT] for a in anker} - {bd.ANNAHME}
-    fehlen = [q for q in benutzt if bd.QUELLEN[q] not in readme]
+    fehlen = [q for q in benutzt if bd.QUELLEN[q].fundstelle not in readme or bd.QUELLEN[q].urheber not in readme]
     assert not fehlen, f"data/README.md nennt diese Quellen nicht: {fehlen} (python -m helpers.beispieldaten --kalibrierung)"
     assert "synthetisch" in readme.lower()
+    # only originators, never Wikipedia, copies of it or private wikis and lexica (issue 11, item 6)
+    from helpers.anhang import ungeeignet
+
+    assert not [q for q in bd.QUELLEN.values() if ungeeignet(q.fundstelle)]
+    assert bd.kalibrierung_markdown() in readme
 
 
 # --------------------------------------------------------------------------- command line

@@ -15,7 +15,8 @@ from helpers.daten.ordner import daten_ordner, repo_root
 def test_api():
     d = laden(MINI)
     assert isinstance(d, Datenbestand) and d.ordner == MINI.resolve()
-    assert d.bericht == Bericht("Teststadt", 2018, 3, 100, True, "Handgemachte Testdaten")
+    assert d.bericht == Bericht("Teststadt", 2018, 3, 100, True, "Handgemachte Testdaten",
+                                titel="Testbuch für den Build", herausgeber="Stadt Teststadt – Sozialplanung")
     assert d.stadtteile["name"].tolist() == ["Nordviertel", "Östrich", "Südfeld"]
     assert d.stadtteile["schluessel"].tolist() == ["01", "02", "03"]
     assert d.stadtteile["flaeche_km2"].tolist() == [2.5, 10.0, 4.0]

@@ -132,7 +132,9 @@ def test_docx_title_page_has_stichtag_and_demo_notice(buch):
     document = docx.Document(str(buch / "testbuch.docx"))
     first = [(p.style.name, p.text) for p in document.paragraphs[:6]]
     assert first[0] == ("Title", "Testbuch für den Build")
-    assert ("Date", "Stand: 31.12.2018") in first
+    # The edition and its Stichtag (not the build date) as subtitle, from bericht.yml, as in Quarto's DOCX
+    assert first[1] == ("Subtitle", "Sozialbericht · Stand: 31.12.2018")
+    assert not any(style == "Date" for style, _ in first)
     assert any(style == "Abstract" and "synthetische Beispieldaten für Teststadt" in text for style, text in first)
     footer = document.sections[0].footer.paragraphs[0]
     assert footer.text.startswith("Seite") and "PAGE" in footer._p.xml
@@ -171,9 +173,10 @@ def test_column_widths_share_the_width_and_keep_words_whole():
 
 def test_pdf_title_page_with_city_title_and_stichtag(buch):
     first = page_texts(buch / "testbuch.pdf")[0]
-    for text in ["Stadt Teststadt", "Testbuch für den Build", "Klein, aber vollständig", "Stand: 31.12.2018",
+    for text in ["Stadt Teststadt", "Testbuch für den Build", "Sozialbericht · Stand: 31.12.2018",
                  "Beispieldaten", "synthetische Beispieldaten für Teststadt"]:
         assert text in first, text
+    assert first.count("31.12.2018") == 1  # once, in the subtitle
     assert "Seite" not in first
 
 
@@ -256,7 +259,7 @@ def test_file_links_point_next_to_pdf_and_docx():
 def test_real_book_formats():
     out = echtes_buch()
     pages = page_texts(out / "sozialbericht.pdf")
-    assert "Stadt Dorsten" in pages[0] and re.search(r"Stand: 31\.12\.\d{4}", pages[0])
+    assert "Stadt Dorsten" in pages[0] and "Erster Sozialbericht · Stand: 31.12.2018" in pages[0]
     toc = " ".join(pages[1:6])
     for part in ["Teil I Allgemeiner Teil", "Teil II Datenmonitoring", "Teil III Zentrale Ergebnisse",
                  "Teil IV Ausblick"]:

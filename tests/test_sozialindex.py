@@ -244,7 +244,7 @@ def test_demodaten_permutiert_klassen_folgen_den_stadtteilen():
     b = b.loc[a.index]
     np.testing.assert_allclose(a["index"], b["index"])
     assert (a["klasse"] == b["klasse"]).all() and (a["dynamik_klasse"] == b["dynamik_klasse"]).all()
-    assert a["index"].notna().all(), "every district gets an index on the demo data"
+    assert a["index"].notna().all(), "every district gets an index on the demo data (mindestanteil)"
 
 
 def test_regeldatei_aus_datenordner_oder_projekt(tmp_path, monkeypatch):
@@ -255,3 +255,40 @@ def test_regeldatei_aus_datenordner_oder_projekt(tmp_path, monkeypatch):
     (tmp_path / "regeln").mkdir()
     (tmp_path / "regeln" / "sozialindex.yml").write_text("x: 1\n", encoding="utf-8")
     assert regeldatei(tmp_path, "sozialindex.yml") == tmp_path / "regeln" / "sozialindex.yml"
+
+
+def test_index_from_the_published_components_when_they_carry_enough_weight():
+    m = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [2.0, 1.0, np.nan, 3.0], "c": [0.0, 1.0, 5.0, np.nan]},
+                     index=list("WXYZ"))
+    gew = pd.Series({"a": 1.0, "b": 1.0, "c": 2.0})
+    vz = pd.Series({"a": 1, "b": 1, "c": 1})
+    alle = si.verdichten(m, gew, vz)  # default: every component needed
+    assert alle["index"].isna().tolist() == [False, False, True, True]
+    teil = si.verdichten(m, gew, vz, mindestanteil=0.7)
+    # Y lacks b (weight 1 of 4: 75 % left), Z lacks c (weight 2 of 4: 50 % left)
+    assert teil["index"].notna().tolist() == [True, True, True, False]
+    assert teil.loc["Y", "komponenten"] == 2 and teil.loc["W", "komponenten"] == 3
+    z = teil.filter(like="z_")
+    assert teil.loc["Y", "summe"] == pytest.approx((z.loc["Y", "z_a"] + 2 * z.loc["Y", "z_c"]) / 3)
+
+
+def test_a_partial_index_is_marked_and_never_stable():
+    idx = pd.DataFrame({"stadtteil": ["A", "B"], "index": [1.2, -0.4], "komponenten": [4, 5],
+                        "z_a": [1, 1], "z_b": [1, 1], "z_c": [1, 1], "z_d": [1, 1], "z_e": [np.nan, 1],
+                        "klasse": ["niedrig", "mittel"], "dynamik_index": [np.nan, np.nan],
+                        "dynamik_klasse": ["keine Angabe"] * 2})
+    tab = si.index_tabelle(idx, {})
+    assert tab["Index"].tolist() == ["+1,20" + si.TEILINDEX, "−0,40"]
+    assert si.teilindex_satz(idx).startswith(f"{si.TEILINDEX} Der Index von A (4 von 5) beruht")
+    rob = pd.DataFrame({"stadtteil": ["A", "B"], "robust": [True, True]})
+    cfg = {"status": {"klassen": [{"klasse": "hoch", "bis": -1.0}, {"klasse": "mittel", "bis": 1.0},
+                                  {"klasse": "niedrig", "bis": None}]}, "dynamik": {"klassen": []}}
+    stabil = si.stabilitaet(idx.drop(columns=["dynamik_index"]), rob, cfg)
+    assert stabil["klasse_stabil"].tolist() == [False, True]
+
+
+def test_mindestanteil_is_checked():
+    cfg = si.lade_regeln(REPO / "data" / "regeln" / "sozialindex.yml")
+    cfg["status"]["mindestanteil"] = 1.5
+    with pytest.raises(si.RegelFehler, match="mindestanteil"):
+        si.pruefe_regeln(cfg)

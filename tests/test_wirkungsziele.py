@@ -190,14 +190,20 @@ def test_befund_saetze():
     t = td.tabelle(seed=4, jahre=range(2014, 2019))
     a = wz.bewerten(t, td.katalog(), CFG, td.STADTTEILE)
     s = " ".join(wz.befund(a))
-    assert "Basisjahr 2018" in s and "nächsten Datenlieferung" in s
+    assert "Basisjahr 2018" in s and "nächsten Ausgabe" in s
+    # districts without a value ("keine Angabe") do not turn the baseline year into "0 Bewertungen"
+    b0 = a.copy()
+    b0.loc[b0.index[-1], "status"] = "keine Angabe"
+    assert " ".join(wz.befund(b0)) == s
+    assert wz.befund(b0.assign(status="keine Angabe")) == [
+        "Für keines der Wirkungsziele liegen Werte vor, an denen sich ein Fortschritt messen ließe."]
     t2 = td.tabelle(seed=4, jahre=range(2016, 2021))
     b = wz.bewerten(t2, td.katalog(), CFG, td.STADTTEILE)
     s2 = " ".join(wz.befund(b))
     anz = b["status"].value_counts()
-    assert "Zum neuesten Datenstand" in s2 and "-mal" not in s2
+    assert "Zum Stichtag 31.12.2020" in s2 and "-mal" not in s2 and "neuesten" not in s2
     gezaehlt = sum(anz[st] for st in ("erreicht", "auf Kurs", "knapp dahinter", "nicht auf Kurs") if st in anz)
-    assert f"von {gezaehlt} Bewertungen" in s2
+    assert f"zusammen {gezaehlt} Bewertungen:" in s2 and " ." not in s2
     for st in ("erreicht", "auf Kurs", "knapp dahinter", "nicht auf Kurs"):
         if st in anz:
             assert f"{anz[st]} „{st}“" in s2

@@ -146,6 +146,19 @@ def jahre(ind: pd.DataFrame) -> list[int]:
     return sorted(int(j) for j in ind["jahr"].unique())
 
 
+def zeitraum_text(bestand: pd.DataFrame, merkmale: pd.DataFrame) -> str:
+    """"die Jahre 2014 bis 2018 (Wahlergebnisse ab 2009)": annual series and elections apart."""
+    wahl = set(merkmale.loc[merkmale["jaehrlich"] == False, "id"])  # noqa: E712 (a column of bools)
+    jaehrlich = bestand.loc[~bestand["merkmal"].isin(wahl), "jahr"]
+    wahlen = bestand.loc[bestand["merkmal"].isin(wahl), "jahr"]
+    if jaehrlich.empty:
+        return f"die Wahljahre {int(wahlen.min())} bis {int(wahlen.max())}"
+    text = f"die Jahre {int(jaehrlich.min())} bis {int(jaehrlich.max())}"
+    if not wahlen.empty and wahlen.min() < jaehrlich.min():
+        text += f" (Wahlergebnisse ab {int(wahlen.min())})"
+    return text
+
+
 def aggregationsbeispiel(ind: pd.DataFrame, katalog_ind: pd.DataFrame, jahr: int) -> dict | None:
     """The key rate indicator where the city value differs most from the mean of district rates.
 
@@ -574,55 +587,87 @@ def downloads_markdown(downloads: Mapping = DOWNLOADS, basis: str = "../../daten
 KALIBRIERUNG_MUSTER = r"kalibrier|öffentlich|quellen der beispieldaten"
 
 
-#: Kind of a calibration source by its host: what the figure rests on, for the reader to weigh it.
-QUELLENARTEN = (
-    (r"(^|\.)wahlergebnisse\.nrw$", "amtlich (Landeswahlleitung NRW)"),
-    (r"(^|\.)(dorsten|stadt-[\w-]+)\.de$", "Stadt"),
-    (r"(^|\.)wikipedia\.org\.?$", "Nachschlagewerk (Wikipedia)"),
-    (r"(wiki\.li|ixistenz\.ch|wikipedia\.ddns\.net)$", "Kopie eines Wikipedia-Artikels, als Beleg ungeeignet"),
-    (r"(wiki|lexikon)", "lokales Nachschlagewerk"),
-)
-PRESSE = "Presse (gibt Zahlen der Stadt oder der Statistik wieder)"
+#: Hosts that are no evidence for a figure: Wikipedia, copies of it, private wikis and lexica.
+UNGEEIGNET = r"(^|\.)(wikipedia\.org\.?|wiki\.li|ixistenz\.ch|wikipedia\.ddns\.net)$|wiki|lexikon"
+#: Internal quantities of the demo-data generator, by the name a reader understands.
+INTERNE_MERKMALE = {"_zuzuege_extern": "Zuzüge von außerhalb der Stadt",
+                    "_umzuege_intern": "Umzüge zwischen Stadtteilen"}
 
 
-def quellenart(url: str) -> str:
-    """The kind of a calibration source (:data:`QUELLENARTEN`), press otherwise."""
+def ungeeignet(url: str) -> bool:
+    """True for a source that cannot carry a figure (:data:`UNGEEIGNET`)."""
     from urllib.parse import urlsplit
 
-    host = (urlsplit(url).hostname or "").lower()
-    return next((art for muster, art in QUELLENARTEN if re.search(muster, host)), PRESSE)
+    return bool(re.search(UNGEEIGNET, (urlsplit(url).hostname or "").lower()))
 
 
-def kalibrierung(readme: str | None, stadt: str) -> str:
-    """The calibration of the demo data for the book: a short account and the sourced figures.
+def _fundstelle(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or url).lower().removeprefix("www.").removeprefix("old.").rstrip(".")
+    return f"[{host}]({url})"
+
+
+def _merkmal_gebiet(merkmal: str, namen: Mapping[str, str], stadt: str) -> tuple[str, str]:
+    """``"bev_gesamt (Hervest)"`` → (label, "Hervest"); a plain id is a value of the whole city."""
+    m = re.fullmatch(r"(\S+)\s*\((.+)\)", merkmal.strip())
+    mid, gebiet = (m.group(1), m.group(2)) if m else (merkmal.strip(), STADT)
+    gebiet = STADT if gebiet in ("Stadt", stadt) else gebiet
+    return namen.get(mid) or INTERNE_MERKMALE.get(mid, mid), gebiet
+
+
+def kalibrierung(readme: str | None, stadt: str, jahr: int | None = None,
+                 namen: Mapping[str, str] | None = None) -> str:
+    """The calibration of the demo data for the book: what is real, what is invented, and the figures.
 
     ``readme``: the data folder's README (its calibration section holds the table the
-    generator wrote); None or a README without that section gives one sentence. The
-    README's own prose is for the people who maintain the data and is not copied.
+    generator wrote); None or a README without that section gives one sentence. Shown are
+    figures up to the Stichtag ``jahr`` whose originator (column ``Urheber``: the city, an
+    official statistic or a scientific publication) is named, never figures resting on
+    Wikipedia, copies of it or private lexica. ``namen``: Merkmal id → label (catalog).
+    The README's own prose is for the people who maintain the data and is not copied.
     """
     teil = abschnitt(readme, KALIBRIERUNG_MUSTER, ebene_neu=3) if readme else None
     zeilen = [z for z in (teil or "").splitlines() if z.lstrip().startswith("|")]
     if len(zeilen) < 3:
         return (f"Die Beispieldaten sind synthetisch. Zu ihrer Erzeugung liegen keine Angaben vor, an welchen "
-                f"öffentlichen Zahlen zu {stadt} sie ausgerichtet sind.")
+                f"veröffentlichten Zahlen zu {stadt} sie ausgerichtet sind.")
     kopf = [c.strip() for c in zeilen[0].strip("|").split("|")]
-    reihen = [[c.strip() for c in z.strip("|").split("|")] for z in zeilen[2:]]
-    df = pd.DataFrame(reihen, columns=kopf)
-    df["Art der Quelle"] = [quellenart(q.strip("<>")) for q in df["Quelle"]]
-    arten = df["Art der Quelle"].value_counts()
-    amtlich = int(sum(n for art, n in arten.items() if art.startswith(("amtlich", "Stadt"))))
-    ungeeignet = int(sum(n for art, n in arten.items() if "ungeeignet" in art))
+    df = pd.DataFrame([[c.strip() for c in z.strip("|").split("|")] for z in zeilen[2:]], columns=kopf)
+    if "Fundstelle" not in df:
+        df["Fundstelle"] = df.get("Quelle", "")
+    df["Fundstelle"] = df["Fundstelle"].str.strip("<>")
+    if "Urheber" not in df:
+        df["Urheber"] = ""
+    df["Jahr"] = pd.to_numeric(df["Jahr"], errors="coerce")
+    if jahr is not None:
+        df = df[df["Jahr"] <= jahr]
+    belegt = df[(df["Urheber"] != "") & ~df["Fundstelle"].map(ungeeignet)]
+    ohne = len(df) - len(belegt)
+    if belegt.empty:
+        return ("Die Beispieldaten sind synthetisch. Keine ihrer Zahlen beruht auf einer veröffentlichten Angabe "
+                f"mit genanntem Urheber; alle Werte für {stadt} und ihre Stadtteile sind erfunden.")
+    paare = [_merkmal_gebiet(m, namen or {}, stadt) for m in belegt["Merkmal"]]
+    gebiete = {g for _, g in paare if g != STADT}
+    eckwerte = {m for m, g in paare if g == STADT}
+    teile = [f"Einwohnerzahlen für {fmt.anzahl(len(gebiete), 'Stadtteil', 'Stadtteile', fall='akk')}" if gebiete else "",
+             fmt.anzahl(len(eckwerte), "Eckwert", "Eckwerte") + " der Gesamtstadt" if eckwerte else ""]
     saetze = [
-        f"Die Beispieldaten sind synthetisch. Sie treffen {fmt.zahl(len(df))} öffentlich genannte Werte zu {stadt} "
-        "– Einwohnerzahlen der Gesamtstadt und einzelner Stadtteile sowie einige Quoten –, damit Größenordnungen "
-        "realistisch wirken; alle übrigen Werte, insbesondere die Verteilung auf die Stadtteile, sind erfunden.",
-        f"Nur {fmt.zahl(amtlich)} der {fmt.zahl(len(df))} Werte stammen unmittelbar aus einer amtlichen Quelle oder "
-        "von der Stadt; die übrigen geben Presseberichte und Nachschlagewerke wieder, die sich ihrerseits auf die "
-        "Stadt, IT.NRW oder die Statistik der Bundesagentur für Arbeit berufen. Für die Kalibrierung von "
-        "Beispieldaten genügt das; als Beleg für die Lage in der Stadt taugen diese Werte nicht.",
+        f"Die Beispieldaten sind synthetisch. An veröffentlichten Zahlen zu {stadt} ausgerichtet sind nur die "
+        f"{fmt.zahl(len(belegt))} Werte der folgenden Tabelle – {fmt.aufzaehlung([t for t in teile if t])}; "
+        "alle übrigen Werte, insbesondere die Verteilung der Fälle auf die Stadtteile, sind erfunden.",
+        "Jede Zeile nennt den Urheber der Zahl – die Stadt, eine amtliche Statistik oder eine wissenschaftliche "
+        "Veröffentlichung – und die Fundstelle, an der sie veröffentlicht ist; meist ist das ein Pressebericht, "
+        "der die Zahl wiedergibt. Angaben aus Wikipedia und anderen Nachschlagewerken sind nicht verwendet.",
     ]
-    if ungeeignet:
-        saetze.append(f"{fmt.zahl(ungeeignet)} {'Wert beruht' if ungeeignet == 1 else 'Werte beruhen'} auf Kopien "
-                      "von Wikipedia-Artikeln; die Tabelle kennzeichnet sie als Beleg ungeeignet.")
-    tabelle = df[["Merkmal", "Jahr", "Wert", "Hinweis", "Art der Quelle", "Quelle"]]
+    if ohne:
+        satz = (f"{fmt.anzahl(ohne, 'weiterer Wert', 'weitere Werte')} ohne belegten Urheber "
+                f"{'ist' if ohne == 1 else 'sind'} nicht aufgeführt.")
+        saetze.append(satz[0].upper() + satz[1:])
+    tabelle = pd.DataFrame({
+        "Merkmal": [m for m, _ in paare], "Gebiet": [g for _, g in paare],
+        "Jahr": belegt["Jahr"].astype(int).astype(str).to_numpy(), "Wert": belegt["Wert"].to_numpy(),
+        "Urheber": belegt["Urheber"].to_numpy(), "Fundstelle": [_fundstelle(u) for u in belegt["Fundstelle"]],
+        "Hinweis": belegt.get("Hinweis", pd.Series([""] * len(belegt))).to_numpy(),
+    })
     return " ".join(saetze) + "\n\n" + fmt.markdown_tabelle(tabelle, rechtsbuendig=["Jahr", "Wert"])

@@ -465,12 +465,19 @@ def begruendung_tabelle(treffer: pd.DataFrame, hf_titel: Mapping[int, str],
         "95-%-KI": [_bereich(u, o, ein.get(i, "")) if i else ""
                     for u, o, i in zip(treffer.get("ci_unten", np.nan), treffer.get("ci_oben", np.nan),
                                        treffer["indikator"])],
-        "Schwelle": [("" if not i else ("≥ " if "≥" in t.split(":", 1)[-1] else "≤ ") + fmt.wert(g, ein.get(i, "")))
+        # the comparison that applies is the last one in the reason ("z ≥ 1,0, d. h. ≤ 32,0 %")
+        "Schwelle": [("" if not i else ("≥ " if t.rfind("≥") > t.rfind("≤") else "≤ ") + fmt.wert(g, ein.get(i, "")))
                      if np.isfinite(g) else "Klasse" for g, i, t in
                      zip(treffer["vergleichswert"], treffer["indikator"], treffer["begruendung"])],
         "Jahre": treffer.get("jahre", ""),
         "Hinweis": treffer.get("hinweis", ""),
     }).reset_index(drop=True)
+
+
+def _felder(nummern) -> str:
+    """"Handlungsfeld 2" or "Handlungsfelder 2, 3 und 5"."""
+    nummern = [str(n) for n in nummern]
+    return f"Handlungsfeld {nummern[0]}" if len(nummern) == 1 else f"Handlungsfelder {fmt.aufzaehlung(nummern)}"
 
 
 def regel_tabelle(regeln: Sequence[Mapping], titel: Mapping[str, str],
@@ -482,10 +489,10 @@ def regel_tabelle(regeln: Sequence[Mapping], titel: Mapping[str, str],
         art = r["art"]
         sich = _sich(r, sicherungen)
         if art == "statusklasse":
-            bedingung = f"Statusklasse {' oder '.join(r['klassen'])}; Handlungsfelder {', '.join(map(str, r['handlungsfelder']))}"
+            bedingung = f"Statusklasse {' oder '.join(r['klassen'])}; {_felder(r['handlungsfelder'])}"
             absicherung = "nur wenn die Klasse stabil ist (Sensitivitätsanalyse, Toleranzband an den Klassengrenzen)"
         elif art == "dynamikklasse":
-            bedingung = f"Dynamikklasse {' oder '.join(r['klassen'])}; Handlungsfelder {', '.join(map(str, r['handlungsfelder']))}"
+            bedingung = f"Dynamikklasse {' oder '.join(r['klassen'])}; {_felder(r['handlungsfelder'])}"
             absicherung = "nur außerhalb des Toleranzbands an der Klassengrenze"
         else:
             if art == "z":

@@ -60,46 +60,64 @@ JAHRE = (2014, 2023)  # erstes und letztes Jahr des Demo-Datensatzes (Stichtag 3
 # =====================================================================================
 # 1. KALIBRIERUNG – öffentlich belegte Zahlen (mit Quelle) und gekennzeichnete Annahmen
 # =====================================================================================
-# Quellen (Kurzname → Adresse). Alle Angaben aus /work/shared/reference/dorsten-facts.md.
-QUELLEN: dict[str, str] = {
-    "rn_sb2025": "https://old.ruhrnachrichten.de/dorsten/zweiter-sozialbericht-fuer-dorsten-benachteiligung-in-stadtteilen-plus-2131466.html",
-    "dorsten_live_2025": "https://www.dorsten.live/stadtteile/dorsten/sozialbericht-dorsten-liegt-vor/",
-    "do_online_2025": "https://dorsten-online.de/ungleiche-chancen-fuer-dorstens-kinder-sozialbericht-deckt-defizite-auf/",
-    "hz_2016": "https://www.halternerzeitung.de/dorsten/fluechtlinge-sorgen-fuer-bevoelkerungszuwachs-173576.html",
-    "meindorsten_2013": "http://www.meindorsten.de/news_2013-07-21_Dorsten-weniger-einwohner.php",
-    "wulfen_wiki": "https://wulfen-wiki.de/index.php?diff=49908&oldid=34363&title=Einwohnerzahlen",
-    "wiki_hervest_2020": "http://wikipedia.ddns.net:12345/content/wikipedia_de_all_maxi_2024-04/A/Hervest",
-    "wiki_hervest_2017": "https://de.wiki.li/Hervest",
-    "wiki_hervest_2014": "https://de.wikipedia.org/wiki/Hervest",
-    "wiki_holsterhausen": "http://de.wikipedia.org./wiki/Holsterhausen_(Dorsten)",
-    "wiki_hardt_2020": "https://ixistenz.ch//?arg=https%3A%2F%2Fde.m.wikipedia.org%2Fwiki%2FHardt_%28Dorsten%29&service=browserrender&system=23",
-    "wiki_hardt_2017": "https://de.wiki.li/Hardt_(Dorsten)",
-    "wiki_lembeck_2020": "https://de.m.wikipedia.org./wiki/Lembeck",
-    "wiki_lembeck_2018": "https://de.wiki.li/Lembeck",
-    "wiki_rhade": "https://de.wiki.li/Rhade_(Dorsten)",
-    "wiki_altendorf_2020": "http://de.wikipedia.org./wiki/Altendorf-Ulfkotte",
-    "wiki_altendorf_2017": "https://de.wiki.li/Altendorf-Ulfkotte",
-    "lexikon_zahlen": "http://dorsten-lexikon.de/dorsten-in-zahlen",
-    "rn_alo_2018": "https://old.ruhrnachrichten.de/dorsten/die-arbeitslosenquote-lag-im-dezember-2018-in-dorsten-bei-67-prozent-1362595.html",
-    "rn_alo_2020": "https://www.ruhrnachrichten.de/dorsten/die-lage-auf-dem-arbeitsmarkt-1534405.html",
-    "rn_armut_2024": "https://old.ruhrnachrichten.de/dorsten/armut-in-deutschland-dorstener-sind-aermer-als-der-durchschnitt-plus-1943638.html?StoryId=1943952",
-    "rn_kita_2018": "https://old.ruhrnachrichten.de/dorsten/kitaplaetze-fuer-unter-und-ueber-dreijaehrige-muessen-in-fuenf-ortsteilen-ausgebaut-werden-plus-1323577.html",
-    "mz_kita_2020": "https://www.muensterlandzeitung.de/dorsten/mehr-kinder-unter-drei-jahren-brauchen-in-dorsten-einen-kita-platz-plus-1524926.html",
-    "mz_kita_2022": "https://www.muensterlandzeitung.de/dorsten/fuer-die-kita-bedarfsplanung-blickt-die-stadt-dorsten-schon-bis-2026-w1641724-p-9000154421/",
-    "hz_kita_2019": "https://www.halternerzeitung.de/dorsten/dorsten-hat-noch-zu-wenig-kinderbetreuungsplaetze-kitas-werden-ausgebaut-oder-ueberbelegt-plus-1412307.html",
-    "mz_ogs_2011": "https://www.muensterlandzeitung.de/dorsten/in-den-grundschulen-steigt-der-bedarf-an-ogs-plaetzen-760766.html",
-    "mz_delfin_2011": "https://www.muensterlandzeitung.de/dorsten/feldmark-hat-foerderbeduerftige-kinder-710079.html",
-    "rn_seu_kreis": "https://www.ruhrnachrichten.de/haltern/halterns-erstklaessler-sind-gesuender-als-der-durchschnitt-plus-1328848.html",
-    "dz_uebergang_2019": "https://www.dorstenerzeitung.de/dorsten/108-grundschueler-wechseln-nicht-in-ihrer-heimat-dorsten-auf-die-weiterfuehrende-schule-plus-1389621.html",
-    "rn_uebergang_2020": "https://old.ruhrnachrichten.de/dorsten/schulanmeldungen-587-kinder-besuchen-weiterfuehrende-schulen-plus-1502584.html",
-    "mz_hze_2020": "https://www.muensterlandzeitung.de/dorsten/500-kinder-in-dorsten-sind-seelisch-krank-plus-1534778.html",
-    "lexikon_wohnen_2013": "http://www.dorsten-lexikon.de/?p=5164",
-    "rn_wohnen_2022": "https://old.ruhrnachrichten.de/dorsten/wohnen-dorsten-liegt-teils-ueber-dem-kreis-durchschnitt-1892877.html?StoryId=1894113",
-    "nrw_kw2020": "https://wahlergebnisse.nrw/kommunalwahlen/2020/aktuell/a562012kw2000.shtml",
-    "rn_wahlstatistik": "https://old.ruhrnachrichten.de/dorsten/wahlstatistik-wie-viele-dorstener-stehen-tatsaechlich-hinter-der-cdu-plus-1550228.html",
-    "meindorsten_ltw2022": "https://meindorsten.de/wahl-in-dorsten-war-am-sonntag-um-21-30-uhr-ausgezaehlt/",
-    "lexikon_btw2017": "http://www.dorsten-lexikon.de/bundestagswahl-2017/",
-    "lexikon_ew2019": "http://www.dorsten-lexikon.de/wahl-europa-parlament-2019/",
+# Quellen (Kurzname → Quelle). Alle Angaben aus /work/shared/reference/dorsten-facts.md.
+# Verwendet werden nur Zahlen, deren Urheber eine amtliche Stelle, die Stadt oder eine
+# wissenschaftliche Veröffentlichung ist; die meisten davon liegen nur in Presseberichten vor,
+# die sie wiedergeben (die Fundstelle). Wikipedia, Kopien von Wikipedia-Artikeln, private
+# Wikis und Lexika sind keine Belege und werden nicht verwendet.
+
+
+@dataclass(frozen=True)
+class Quelle:
+    """Where a calibration figure comes from: who produced it and where it was published."""
+
+    urheber: str      # the body that produced the figure (primary source)
+    fundstelle: str   # where it can be read (address)
+
+
+QUELLEN: dict[str, Quelle] = {
+    "rn_sb2025": Quelle("Stadt Dorsten, Zweiter Sozialbericht (Stichtag 31.12.2023)",
+                        "https://old.ruhrnachrichten.de/dorsten/zweiter-sozialbericht-fuer-dorsten-benachteiligung-in-stadtteilen-plus-2131466.html"),
+    "dorsten_live_2025": Quelle("Stadt Dorsten, Zweiter Sozialbericht (Stichtag 31.12.2023)",
+                                "https://www.dorsten.live/stadtteile/dorsten/sozialbericht-dorsten-liegt-vor/"),
+    "do_online_2025": Quelle("Stadt Dorsten, Zweiter Sozialbericht (Stichtag 31.12.2023)",
+                             "https://dorsten-online.de/ungleiche-chancen-fuer-dorstens-kinder-sozialbericht-deckt-defizite-auf/"),
+    "hz_2016": Quelle("Stadt Dorsten, Einwohnermelderegister",
+                      "https://www.halternerzeitung.de/dorsten/fluechtlinge-sorgen-fuer-bevoelkerungszuwachs-173576.html"),
+    "meindorsten_2013": Quelle("Stadt Dorsten, Planungsamt (Einwohnermelderegister)",
+                               "http://www.meindorsten.de/news_2013-07-21_Dorsten-weniger-einwohner.php"),
+    "rn_alo_2018": Quelle("Bundesagentur für Arbeit, Arbeitsmarktstatistik",
+                          "https://old.ruhrnachrichten.de/dorsten/die-arbeitslosenquote-lag-im-dezember-2018-in-dorsten-bei-67-prozent-1362595.html"),
+    "rn_alo_2020": Quelle("Bundesagentur für Arbeit, Arbeitsmarktstatistik",
+                          "https://www.ruhrnachrichten.de/dorsten/die-lage-auf-dem-arbeitsmarkt-1534405.html"),
+    "rn_armut_2024": Quelle("Helbig (2023), WZB, nach der Statistik der Bundesagentur für Arbeit",
+                            "https://old.ruhrnachrichten.de/dorsten/armut-in-deutschland-dorstener-sind-aermer-als-der-durchschnitt-plus-1943638.html?StoryId=1943952"),
+    "rn_kita_2018": Quelle("Stadt Dorsten, Jugendamt (Kindertagesstättenbedarfsplan)",
+                           "https://old.ruhrnachrichten.de/dorsten/kitaplaetze-fuer-unter-und-ueber-dreijaehrige-muessen-in-fuenf-ortsteilen-ausgebaut-werden-plus-1323577.html"),
+    "mz_kita_2020": Quelle("Stadt Dorsten, Jugendamt (Kita-Bedarfsplanung)",
+                           "https://www.muensterlandzeitung.de/dorsten/mehr-kinder-unter-drei-jahren-brauchen-in-dorsten-einen-kita-platz-plus-1524926.html"),
+    "mz_kita_2022": Quelle("Stadt Dorsten, Jugendamt (Kita-Bedarfsplanung)",
+                           "https://www.muensterlandzeitung.de/dorsten/fuer-die-kita-bedarfsplanung-blickt-die-stadt-dorsten-schon-bis-2026-w1641724-p-9000154421/"),
+    "hz_kita_2019": Quelle("Stadt Dorsten, Jugendamt",
+                           "https://www.halternerzeitung.de/dorsten/dorsten-hat-noch-zu-wenig-kinderbetreuungsplaetze-kitas-werden-ausgebaut-oder-ueberbelegt-plus-1412307.html"),
+    "mz_ogs_2011": Quelle("Stadt Dorsten, Schulverwaltung",
+                          "https://www.muensterlandzeitung.de/dorsten/in-den-grundschulen-steigt-der-bedarf-an-ogs-plaetzen-760766.html"),
+    "mz_delfin_2011": Quelle("Stadt Dorsten (Sprachstandsfeststellung Delfin 4)",
+                             "https://www.muensterlandzeitung.de/dorsten/feldmark-hat-foerderbeduerftige-kinder-710079.html"),
+    "rn_seu_kreis": Quelle("Kreis Recklinghausen, Gesundheitsamt (Schuleingangsuntersuchung)",
+                           "https://www.ruhrnachrichten.de/haltern/halterns-erstklaessler-sind-gesuender-als-der-durchschnitt-plus-1328848.html"),
+    "dz_uebergang_2019": Quelle("Stadt Dorsten, Schulverwaltung",
+                                "https://www.dorstenerzeitung.de/dorsten/108-grundschueler-wechseln-nicht-in-ihrer-heimat-dorsten-auf-die-weiterfuehrende-schule-plus-1389621.html"),
+    "rn_uebergang_2020": Quelle("Stadt Dorsten, Schulverwaltung",
+                                "https://old.ruhrnachrichten.de/dorsten/schulanmeldungen-587-kinder-besuchen-weiterfuehrende-schulen-plus-1502584.html"),
+    "mz_hze_2020": Quelle("Stadt Dorsten, Jugendamt",
+                          "https://www.muensterlandzeitung.de/dorsten/500-kinder-in-dorsten-sind-seelisch-krank-plus-1534778.html"),
+    "rn_wohnen_2022": Quelle("IT.NRW, Gebäude- und Wohnungsfortschreibung",
+                             "https://old.ruhrnachrichten.de/dorsten/wohnen-dorsten-liegt-teils-ueber-dem-kreis-durchschnitt-1892877.html?StoryId=1894113"),
+    "nrw_kw2020": Quelle("IT.NRW, Landeswahlleitung NRW (Kommunalwahlen)",
+                         "https://wahlergebnisse.nrw/kommunalwahlen/2020/aktuell/a562012kw2000.shtml"),
+    "meindorsten_ltw2022": Quelle("Stadt Dorsten, Wahlamt (Landtagswahlen)",
+                                  "https://meindorsten.de/wahl-in-dorsten-war-am-sonntag-um-21-30-uhr-ausgezaehlt/"),
 }
 ANNAHME = "Annahme"
 
@@ -126,40 +144,22 @@ A = Anker  # short alias for the tables below
 # Einwohner mit Hauptwohnsitz je Stadtteil (Melderegister der Stadt). Werte mit Stichtag
 # 30.06./31.03. sind dem nächstliegenden Jahresende zugeordnet (siehe hinweis).
 BEVOELKERUNG_STADTTEILE: dict[str, list[Anker]] = {
-    "Altendorf-Ulfkotte": [A(2013, 2037, "meindorsten_2013", hinweis="30.06.2013"),
-                           A(2016, 1969, "wiki_altendorf_2017", hinweis="31.03.2017"),
-                           A(2020, 1892, "wiki_altendorf_2020")],
+    "Altendorf-Ulfkotte": [A(2013, 2037, "meindorsten_2013", hinweis="30.06.2013")],
     "Altstadt": [A(2013, 4028, "meindorsten_2013", hinweis="30.06.2013"),
                  A(2015, 4233, "hz_2016", hinweis="abgeleitet: 527 Nichtdeutsche = 12,45 %")],
     "Deuten": [A(2013, 1698, "meindorsten_2013", hinweis="30.06.2013"),
                A(2015, 1692, "hz_2016")],
     "Feldmark": [A(2013, 7810, "meindorsten_2013", hinweis="30.06.2013")],
-    "Hardt": [A(2013, 7772, "meindorsten_2013", hinweis="30.06.2013"),
-              A(2017, 7549, "wiki_hardt_2017"),
-              A(2020, 7512, "wiki_hardt_2020")],
+    "Hardt": [A(2013, 7772, "meindorsten_2013", hinweis="30.06.2013")],
     "Hervest": [A(2013, 12849, "meindorsten_2013", hinweis="30.06.2013"),
-                A(2014, 12841, "wiki_hervest_2014"),
-                A(2015, 12986, "hz_2016", hinweis="abgeleitet: 1.222 Nichtdeutsche = 9,41 %"),
-                A(2017, 12992, "wiki_hervest_2017"),
-                A(2020, 13041, "wiki_hervest_2020")],
-    "Holsterhausen": [A(2013, 13563, "meindorsten_2013", hinweis="30.06.2013"),
-                      A(2017, 13716, "wiki_holsterhausen"),
-                      A(2020, 13736, "wiki_holsterhausen")],
-    "Lembeck": [A(2013, 5207, "meindorsten_2013", hinweis="30.06.2013"),
-                A(2018, 5320, "wiki_lembeck_2018", hinweis="30.06.2018"),
-                A(2020, 5124, "wiki_lembeck_2020")],
+                A(2015, 12986, "hz_2016", hinweis="abgeleitet: 1.222 Nichtdeutsche = 9,41 %")],
+    "Holsterhausen": [A(2013, 13563, "meindorsten_2013", hinweis="30.06.2013")],
+    "Lembeck": [A(2013, 5207, "meindorsten_2013", hinweis="30.06.2013")],
     "Östrich": [A(2013, 2010, "meindorsten_2013", hinweis="30.06.2013"),
                 A(2015, 2031, "hz_2016", hinweis="abgeleitet: 39 Nichtdeutsche = 1,92 %")],
     "Rhade": [A(2013, 5616, "meindorsten_2013", hinweis="30.06.2013"),
-              A(2014, 5508, "wiki_rhade", hinweis="31.03.2015"),
               A(2015, 5560, "hz_2016", hinweis="abgeleitet: 129 Nichtdeutsche = 2,32 %")],
-    # Wulfen-Wiki-Reihe (Statistikstelle der Stadt) statt der Planungsamt-Zahl 13.750 für 2013,
-    # damit die Reihe aus einer Quelle stammt.
-    "Wulfen/Barkenberg": [A(2013, 13667, "wulfen_wiki"), A(2014, 13582, "wulfen_wiki"),
-                          A(2015, 13664, "wulfen_wiki"), A(2016, 13695, "wulfen_wiki"),
-                          A(2017, 13779, "wulfen_wiki"), A(2018, 13725, "wulfen_wiki"),
-                          A(2019, 13501, "wulfen_wiki"), A(2020, 13419, "wulfen_wiki"),
-                          A(2021, 13637, "wulfen_wiki"), A(2022, 13911, "wulfen_wiki")],
+    "Wulfen/Barkenberg": [A(2013, 13750, "meindorsten_2013", hinweis="30.06.2013")],
 }
 
 # Stadtsumme (Melderegister OK.EWO bzw. Sozialbericht 2025; nicht mit IT.NRW-Zahlen gemischt).
@@ -189,13 +189,11 @@ KALIBRIERUNG: dict[str, list[Anker]] = {
                     hinweis="„jede vierte Person“ über 65 (2023) abzüglich Anteil 80+")],
     "bev_80_plus": [A(2014, 0.0600, ANNAHME, "quote"), A(2018, 5036, "rn_sb2025"), A(2023, 5738, "rn_sb2025")],
     # --- Nichtdeutsche ---
-    "bev_nichtdeutsch": [A(2014, 4002, "hz_2016", hinweis="GKD-Angabe, andere Zählbasis"),
+    "bev_nichtdeutsch": [A(2014, 4002, "hz_2016", hinweis="Zählung des Rechenzentrums GKD Recklinghausen, andere Zählbasis"),
                          A(2015, 4645, "hz_2016"), A(2018, 5627, "rn_sb2025"),
-                         A(2021, 6345, "lexikon_zahlen", hinweis="Stand Juni 2021"),
                          A(2023, 7912, "rn_sb2025", hinweis="abgeleitet: 5.627 + 2.285 (≈ 10 %)")],
     # --- Haushalte (Quote je Einwohner bzw. je Kind unter 18 bzw. je Haushalt mit Kindern) ---
-    "haushalte": [A(2013, 1 / 2.0, "lexikon_wohnen_2013", "quote",
-                    hinweis="Haushalte je Einwohner aus 2,0 Personen je Wohnung (2013)"),
+    "haushalte": [A(2013, 1 / 2.0, ANNAHME, "quote", hinweis="2,0 Personen je Haushalt"),
                   A(2023, 1 / 1.96, ANNAHME, "quote")],
     "haushalte_mit_kindern": [A(2014, 0.600, ANNAHME, "quote"), A(2023, 0.605, ANNAHME, "quote")],
     "haushalte_alleinerziehend": [A(2014, 0.170, ANNAHME, "quote"), A(2023, 0.190, ANNAHME, "quote")],
@@ -214,7 +212,7 @@ KALIBRIERUNG: dict[str, list[Anker]] = {
                  A(2016, 0.114, ANNAHME, "quote"), A(2019, 0.106, ANNAHME, "quote"),
                  A(2023, 0.112, "rn_armut_2024", "quote")],
     "sgb2_u15": [A(2014, 0.175, ANNAHME, "quote"), A(2018, 0.185, ANNAHME, "quote"),
-                 A(2023, 0.195, "do_online_2025", "quote", hinweis="mehr Kinder im Leistungsbezug als 2018")],
+                 A(2023, 0.195, ANNAHME, "quote", hinweis="mehr Kinder im Leistungsbezug als 2018 (Sozialbericht 2025)")],
     "sgb2_bg_alleinerziehend": [A(2014, 0.380, ANNAHME, "quote"), A(2023, 0.360, ANNAHME, "quote")],
     "arbeitslose": [A(2014, 3300, ANNAHME), A(2015, 3250, ANNAHME), A(2016, 3150, ANNAHME),
                     A(2017, 3003, "rn_alo_2018", hinweis="Dezember 2017"),
@@ -281,12 +279,11 @@ KALIBRIERUNG: dict[str, list[Anker]] = {
     "abgaenger_ohne_abschluss": [A(2014, 0.055, ANNAHME, "quote"), A(2023, 0.060, ANNAHME, "quote")],
     "abgaenger_hochschulreife": [A(2014, 0.360, ANNAHME, "quote"), A(2023, 0.380, ANNAHME, "quote")],
     # --- Wohnen ---
-    "wohnungen": [A(2013, 36874, "lexikon_wohnen_2013"), A(2022, 37849, "rn_wohnen_2022")],
-    "wohnflaeche": [A(2013, 46.9, "lexikon_wohnen_2013", "quote", hinweis="m² je Einwohner"),
+    "wohnungen": [A(2013, 36900, ANNAHME), A(2022, 37849, "rn_wohnen_2022")],
+    "wohnflaeche": [A(2013, 46.9, ANNAHME, "quote", hinweis="m² je Einwohner"),
                     A(2022, 47.6, "rn_wohnen_2022", "quote", hinweis="m² je Einwohner")],
     "wohnungen_gefoerdert": [A(2014, 0.055, ANNAHME, "quote"), A(2023, 0.038, ANNAHME, "quote")],
-    "wohnungen_ein_zweifamilienhaus": [A(2013, 0.510, "lexikon_wohnen_2013", "quote",
-                                         hinweis="29 % Ein- und 22 % Zweifamilienhäuser"),
+    "wohnungen_ein_zweifamilienhaus": [A(2013, 0.510, ANNAHME, "quote"),
                                        A(2023, 0.520, ANNAHME, "quote")],
     # --- Teilhabe ---
     "but_berechtigte": [A(2014, 0.210, ANNAHME, "quote"), A(2023, 0.250, ANNAHME, "quote")],
@@ -297,19 +294,19 @@ KALIBRIERUNG: dict[str, list[Anker]] = {
     "musikschule_6_17": [A(2014, 0.070, ANNAHME, "quote")],
     # --- Wahlen: Wahlberechtigte (Anzahl) und Wähler (Anzahl oder Quote = Wahlbeteiligung) ---
     "wahlberechtigte_kw": [A(2009, 64800, ANNAHME), A(2014, 63675, "nrw_kw2020"), A(2020, 62359, "nrw_kw2020")],
-    "waehler_kw": [A(2009, 0.525, "rn_wahlstatistik", "quote", hinweis="Ø der letzten vier KW rund 53 %"),
+    "waehler_kw": [A(2009, 0.525, ANNAHME, "quote"),
                    A(2014, 32536, "nrw_kw2020", hinweis="51,1 %"), A(2020, 33936, "nrw_kw2020", hinweis="54,4 %")],
     "wahlberechtigte_ltw": [A(2012, 61500, ANNAHME), A(2017, 60600, ANNAHME),
                             A(2022, 58869, "meindorsten_ltw2022")],
     "waehler_ltw": [A(2012, 0.585, ANNAHME, "quote"), A(2017, 0.6641, "meindorsten_ltw2022", "quote"),
                     A(2022, 33121, "meindorsten_ltw2022", hinweis="56,26 %")],
     "wahlberechtigte_btw": [A(2013, 61000, ANNAHME),
-                            A(2017, 60300, "lexikon_btw2017", hinweis="abgeleitet: 45.752 gültige Zweitstimmen"),
+                            A(2017, 60300, ANNAHME),
                             A(2021, 59600, ANNAHME)],
-    "waehler_btw": [A(2013, 0.715, ANNAHME, "quote"), A(2017, 0.768, "lexikon_btw2017", "quote"),
+    "waehler_btw": [A(2013, 0.715, ANNAHME, "quote"), A(2017, 0.768, ANNAHME, "quote"),
                     A(2021, 0.760, ANNAHME, "quote")],
     "wahlberechtigte_ew": [A(2014, 63800, ANNAHME), A(2019, 61900, ANNAHME)],
-    "waehler_ew": [A(2014, 0.525, ANNAHME, "quote"), A(2019, 0.626, "lexikon_ew2019", "quote")],
+    "waehler_ew": [A(2014, 0.525, ANNAHME, "quote"), A(2019, 0.626, ANNAHME, "quote")],
 }
 
 # =====================================================================================
@@ -517,7 +514,7 @@ SUMMEN = {  # aggregates delivered by the register, as sums of the fine groups
     "bev_65_plus": ["bev_65_79", "bev_80_plus"],
 }
 # Effekt der Benachteiligung auf die Wahlbeteiligung (Logit); Kommunal- und Europawahl am stärksten
-# (EW 2019: unter 30 % im Wahlbezirk Gemeinschaftshaus Wulfen, unter 40 % in Hervest, lexikon_ew2019).
+# (EW 2019: unter 30 % im Wahlbezirk Gemeinschaftshaus Wulfen, unter 40 % in Hervest).
 WAHLARTEN = {"kw": -1.5, "ew": -1.4, "ltw": -1.3, "btw": -1.3}
 
 # Files: name → (Merkmale in order, delivering office; {stadt} and {kreis} are filled in).
@@ -1115,8 +1112,12 @@ def schreiben(e: Ergebnis, ziel: Path, berichtsjahr: int | None = None) -> list[
 
 
 def kalibrierung_markdown() -> str:
-    """The calibration table (sourced figures only) as Markdown, for data/README.md."""
-    zeilen = ["| Merkmal | Jahr | Wert | Art | Hinweis | Quelle |", "|---|---|---|---|---|---|"]
+    """The calibration table (sourced figures only) as Markdown, for data/README.md.
+
+    Columns: Merkmal (catalog id; ``bev_gesamt (<district>)`` for district populations), Jahr,
+    Wert, Art, Hinweis, Urheber (who produced the figure), Fundstelle (where it was published).
+    """
+    zeilen = ["| Merkmal | Jahr | Wert | Art | Hinweis | Urheber | Fundstelle |", "|---|---|---|---|---|---|---|"]
 
     def zeile(merkmal, a: Anker):
         if a.quelle == ANNAHME:
@@ -1129,7 +1130,8 @@ def kalibrierung_markdown() -> str:
             wert, art = f"{a.wert * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %", "Quote"
         else:
             wert, art = f"{a.wert:g}".replace(".", ","), "Quote"
-        zeilen.append(f"| {merkmal} | {a.jahr} | {wert} | {art} | {a.hinweis} | <{QUELLEN[a.quelle]}> |")
+        q = QUELLEN[a.quelle]
+        zeilen.append(f"| {merkmal} | {a.jahr} | {wert} | {art} | {a.hinweis} | {q.urheber} | <{q.fundstelle}> |")
 
     for a in BEVOELKERUNG_STADT:
         zeile("bev_gesamt (Stadt)", a)

@@ -241,11 +241,6 @@ def versorgung(
                 "gesperrt", "unsicher"]]
 
 
-def _dativ(text: str) -> str:
-    """``"71 Plätze je 100"`` → ``"71 Plätzen je 100"`` (after "von", "mit")."""
-    return text.replace(" Plätze ", " Plätzen ", 1) if text.endswith(("je 100", "je 1.000")) else text
-
-
 def _plaetze(n: float, dativ: bool = False) -> str:
     n = int(round(abs(n)))
     if n == 1:
@@ -260,7 +255,7 @@ def versorgung_saetze(tab: pd.DataFrame, titel: str, einheit: str, regel: Mappin
     if regel is None:
         return [f"Für „{titel}“ ist kein Richtwert hinterlegt (Datei regeln/betreuung.yml); "
                 "die Versorgung wird deshalb nur mit der Gesamtstadt verglichen."]
-    rw = _dativ(fmt.wert(regel["wert"], einheit, 0 if float(regel["wert"]).is_integer() else None))
+    rw = fmt.wert_dativ(regel["wert"], einheit, 0 if float(regel["wert"]).is_integer() else None)
     art = RICHTWERT_ARTEN[regel["art"]]
     saetze = []
     if pd.notna(stadt["saldo"]):

@@ -28,6 +28,7 @@ from helpers.build.config import load_book
 from helpers.build.errors import BuildError
 from helpers.build.pipeline import CACHE, check_data, execute_notebooks, find_root, notebook_env
 from helpers.build.progress import Progress, seconds
+from helpers.build.titelei import schreibe_ausgabe
 
 
 def downloads_folder(root: Path) -> Path:
@@ -70,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         root = find_root()
         os.environ["SOZIALBERICHT_ROOT"] = str(root)
+        # Title and edition from bericht.yml; Quarto re-reads _quarto.yml (metadata-files) after this step.
+        schreibe_ausgabe(root)
         book = load_book(root)
         downloads = downloads_folder(root)
         if downloads.resolve().is_relative_to((root / CACHE).resolve()):

@@ -7,7 +7,6 @@ uses the decimal comma, the thousands point and the same symbols.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -25,6 +24,13 @@ def gerundet(x, stellen: int = 0) -> float:
     """The value as :func:`zahl` displays it (same rounding). Differences stated in the report are
     computed from displayed values, so a reader can recompute them from the tables."""
     return float(f"{float(x):.{stellen}f}")
+
+
+def differenz(a, b, stellen: int = 0) -> float:
+    """``a − b`` from the values as displayed (see :func:`gerundet`); NaN when either is missing."""
+    if _ist_leer(a) or _ist_leer(b):
+        return math.nan
+    return gerundet(gerundet(a, stellen) - gerundet(b, stellen), stellen)
 
 
 def zahl(x, stellen: int = 0) -> str:
@@ -92,12 +98,36 @@ def wert(x, einheit: str = "", stellen: int | None = None) -> str:
     return f"{text} {einheit}"
 
 
+# Dative plural of the count nouns the catalog uses as units ("mit 54,4 Plätzen je 100").
+DATIV_PLURAL = {"Plätze": "Plätzen", "Kinder": "Kindern", "Fälle": "Fällen", "Haushalte": "Haushalten"}
+
+
+def wert_dativ(x, einheit: str = "", stellen: int | None = None) -> str:
+    """:func:`wert` after a dative preposition: the unit's first noun in the dative plural."""
+    text = wert(x, einheit, stellen)
+    if _ist_leer(x):
+        return text
+    erstes = einheit.split(" ", 1)[0] if einheit else ""
+    if erstes in DATIV_PLURAL and abs(float(x)) != 1:
+        text = text.replace(f" {erstes}", f" {DATIV_PLURAL[erstes]}", 1)
+    return text
+
+
 def zelle(x, gesperrt: bool = False, unsicher: bool = False, stellen: int = 1) -> str:
     """A table cell: suppressed values as "•", uncertain ones marked with "°"."""
     if gesperrt:
         return GESPERRT
     text = zahl(x, stellen)
     return f"{text}{UNSICHER}" if unsicher and text != FEHLT else text
+
+
+#: Word joiner (U+2060): no line break after the dash of a range in a narrow table column.
+BINDER = "\u2060"
+
+
+def spanne(unten, oben, stellen: int = 1) -> str:
+    """``"12,9–16,2"``, a range that a table column never breaks after its dash."""
+    return f"{zahl(unten, stellen)}–{BINDER}{zahl(oben, stellen)}"
 
 
 def stichtag(jahr: int) -> str:
@@ -120,19 +150,37 @@ def markdown_tabelle(
 
     kopf = "| " + " | ".join(esc(c) for c in spalten) + " |"
     zellen = [[esc(v) for v in row] for row in df.astype(str).itertuples(index=False)]
-    # Pandoc takes the relative column widths of a long table from its dashes (Quarto's PDF
-    # and HTML do): dashes in proportion to the longest cell, as the DOCX sizes its columns,
-    # and at least the longest header word (a district name breaks only at "-" or "/"), so a
-    # column of short numbers under a long name is not squeezed until the name is hyphenated.
-    def kopfwort(c: str) -> int:  # header cells are bold: a fifth wider than body text
-        return math.ceil(1.2 * max((len(w) for w in re.split(r"\s+|(?<=[-/])", c) if w), default=0))
-
-    breiten = [min(max(max((len(r[i]) for r in zellen), default=0), kopfwort(spalten[i])), 30)
-               for i in range(len(spalten))]
+    # Pandoc would take the relative column widths of a long table from its dashes; the book
+    # turns that off (_quarto.yml: tbl-colwidths: false; the Python build: --columns), so the
+    # dashes only keep the Markdown readable: in proportion to the longest cell.
+    breiten = [min(max((len(r[i]) for r in zellen), default=0), 30) for i in range(len(spalten))]
     trenner = "|" + "|".join((f"{'-' * max(b, 3)}:" if c in rechts else f":{'-' * max(b, 3)}")
                              for c, b in zip(spalten, breiten)) + "|"
     zeilen = ["| " + " | ".join(r) + " |" for r in zellen]
     return "\n".join([kopf, trenner, *zeilen])
+
+
+# "ein"/"kein" by gender and case, for counts of one and none.
+_EIN = {("m", "nom"): "ein", ("m", "akk"): "einen", ("m", "dat"): "einem",
+        ("f", "nom"): "eine", ("f", "akk"): "eine", ("f", "dat"): "einer",
+        ("n", "nom"): "ein", ("n", "akk"): "ein", ("n", "dat"): "einem"}
+
+
+def anzahl(n: int, einzahl: str, mehrzahl: str, genus: str = "m", fall: str = "nom",
+           mehrzahl_dativ: str | None = None) -> str:
+    """A count with its noun in German: "kein Stadtteil", "eine Bewertung", "3 Ziele".
+
+    ``genus`` m/f/n, ``fall`` nom/akk/dat; ``mehrzahl_dativ`` for nouns whose dative plural
+    differs ("in 3 Stadtteilen").
+    """
+    if (genus, fall) not in _EIN:
+        raise ValueError(f"genus {genus!r} / fall {fall!r}")
+    n = int(n)
+    if n == 0:
+        return f"k{_EIN[genus, fall]} {einzahl}"
+    if n == 1:
+        return f"{_EIN[genus, fall]} {einzahl}"
+    return f"{zahl(n)} {mehrzahl_dativ if fall == 'dat' and mehrzahl_dativ else mehrzahl}"
 
 
 def aufzaehlung(namen: Sequence[str]) -> str:

@@ -134,12 +134,12 @@ def bedarfe_text(wechsel: pd.DataFrame, jetzt: pd.DataFrame, vorher: pd.DataFram
     """Counts of needs in both editions and of the cells that changed."""
     n_alt, n_neu = int((vorher > 0).to_numpy().sum()), int((jetzt > 0).to_numpy().sum())
     satz = (f"Nach denselben Regeln ergaben sich im Bericht zum {fmt.stichtag(jahr_vorher)} "
-            f"{_anzahl(n_alt, 'Kombination', 'Kombinationen')} aus Stadtteil und Handlungsfeld mit erhöhtem oder "
+            f"{fmt.anzahl(n_alt, 'Kombination', 'Kombinationen', 'f')} aus Stadtteil und Handlungsfeld mit erhöhtem oder "
             f"hohem Handlungsbedarf, im Bericht zum {fmt.stichtag(jahr)} {fmt.zahl(n_neu)}.")
     if wechsel.empty:
         return satz + " Die Einstufungen sind in beiden Berichten gleich."
     z = wechsel["wechsel"].value_counts()
-    teile = [f"{_anzahl(int(z[w]), 'Bedarf', 'Bedarfe')} {text}" for w, text in
+    teile = [f"{fmt.anzahl(int(z[w]), 'Bedarf', 'Bedarfe')} {text}" for w, text in
              ((NEU, "kam hinzu" if z.get(NEU, 0) == 1 else "kamen hinzu"),
               (ENTFALLEN, "entfiel" if z.get(ENTFALLEN, 0) == 1 else "entfielen"),
               (HOEHER, "wurde höher eingestuft" if z.get(HOEHER, 0) == 1 else "wurden höher eingestuft"),
@@ -149,11 +149,6 @@ def bedarfe_text(wechsel: pd.DataFrame, jetzt: pd.DataFrame, vorher: pd.DataFram
     return (satz + f" {liste[0].upper()}{liste[1:]}. Ein neuer oder entfallener "
             "Bedarf zeigt, dass ein Wert eine Schwelle der Regeln überschritten oder wieder unterschritten hat; wie "
             "weit, steht in den Belegen der Einstufung in Teil III.")
-
-
-def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
-    return f"{'ein' if n == 1 and einzahl != 'Kombination' else 'eine' if n == 1 else fmt.zahl(n)} " \
-           f"{einzahl if n == 1 else mehrzahl}"
 
 
 # --------------------------------------------------------------------------- index classes
@@ -209,12 +204,12 @@ def klassen_text(wechsel: pd.DataFrame, jahr_vorher: int, jahr: int, max_namen: 
     unsicher = wechsel[wechsel["wechsel"] == NICHT_GESICHERT]
     ohne = wechsel[wechsel["wechsel"].isna()]
     gleich = int((wechsel["wechsel"] == GLEICH).sum())
-    saetze = [f"Im Statusindex {'blieb' if gleich in (0, 1) else 'blieben'} {_anzahl_stadtteile(gleich)} zwischen dem {fmt.stichtag(jahr_vorher)} und "
+    saetze = [f"Im Statusindex {'blieb' if gleich in (0, 1) else 'blieben'} {fmt.anzahl(gleich, 'Stadtteil', 'Stadtteile')} zwischen dem {fmt.stichtag(jahr_vorher)} und "
               f"dem {fmt.stichtag(jahr)} in derselben Klasse."]
 
     def namen(df: pd.DataFrame) -> str:
         if len(df) > max_namen:
-            return _anzahl_stadtteile(len(df))
+            return fmt.anzahl(len(df), 'Stadtteil', 'Stadtteile')
         return fmt.aufzaehlung([f"{r.stadtteil} ({r.klasse_vorher} → {r.klasse})" for r in df.itertuples()])
 
     if len(gesichert):
@@ -230,7 +225,3 @@ def klassen_text(wechsel: pd.DataFrame, jahr_vorher: int, jahr: int, max_namen: 
                   "sich ein Stadtteil gegenüber den anderen verschoben hat, nicht, dass sich seine Lage absolut "
                   "verändert hat.")
     return " ".join(saetze)
-
-
-def _anzahl_stadtteile(n: int) -> str:
-    return "ein Stadtteil" if n == 1 else "kein Stadtteil" if n == 0 else f"{fmt.zahl(n)} Stadtteile"

@@ -103,6 +103,10 @@ def pruefe_regeln(cfg: Mapping, datei: str = "sozialindex.yml", katalog: pd.Data
                     f"{datei}, {teil}.indikatoren Eintrag {nr}, Feld „id“: „{e['id']}“ steht nicht "
                     "in indikatoren.yml. Bitte die id aus dem Katalog übernehmen."
                 )
+    anteil = cfg["status"].get("mindestanteil", 1.0)
+    if not isinstance(anteil, (int, float)) or isinstance(anteil, bool) or not 0 < anteil <= 1:
+        raise RegelFehler(f"{datei}, Feld „status.mindestanteil“: „{anteil}“ ist keine Zahl über 0 und höchstens 1 "
+                          "(Anteil des Gesamtgewichts, den die veröffentlichten Indikatoren eines Stadtteils tragen müssen).")
     _pruefe_klassen(cfg["status"].get("klassen"), datei, "status.klassen", STATUS_KLASSEN)
     _pruefe_klassen(cfg["dynamik"].get("klassen"), datei, "dynamik.klassen", DYNAMIK_KLASSEN)
     jahre = cfg["dynamik"].get("jahre")
@@ -162,12 +166,15 @@ def verdichten(
     gew: pd.Series,
     vz: pd.Series,
     methode: str = "z",
+    mindestanteil: float = 1.0,
 ) -> pd.DataFrame:
     """Standardise, direct and combine the columns of ``m`` into one re-standardised index.
 
-    Returns the directed components (``z_<id>``), ``summe`` (weighted mean of the
-    components; NaN if any component is missing) and ``index`` (``summe``
-    z-standardised across the districts).
+    Returns the directed components (``z_<id>``), ``summe`` (weighted mean of the available
+    components), ``komponenten`` (how many were available) and ``index`` (``summe``
+    z-standardised across the districts). A district whose available components carry less
+    than ``mindestanteil`` of the total weight gets no index (1.0: every component needed);
+    missing values are never imputed, the mean is taken over the others.
     """
     ids = list(gew.index)
     richt = vz.reindex(ids)
@@ -175,14 +182,22 @@ def verdichten(
     if falsch:
         raise ValueError(f"Indikator(en) {', '.join(falsch)} haben keine Richtung (neutral) und taugen nicht für den Index.")
     komp = standardisiere(m[ids], methode) * vz.reindex(ids)
-    w = gew / gew.sum()
-    summe = (komp * w).sum(axis=1, min_count=len(ids))
-    summe = summe.where(komp.notna().all(axis=1))
+    w = gew.reindex(ids).astype(float)
+    da = komp.notna()
+    anteil = (da * w).sum(axis=1) / w.sum()
+    summe = (komp * w).sum(axis=1, min_count=1) / (da * w).sum(axis=1)
+    summe = summe.where(anteil >= mindestanteil - 1e-9)
     index = (summe - summe.mean()) / summe.std(ddof=1)
     out = komp.add_prefix("z_")
     out["summe"] = summe
+    out["komponenten"] = da.sum(axis=1).astype(int)
     out["index"] = index
     return out
+
+
+def mindestanteil(cfg_teil: Mapping) -> float:
+    """Share of the weight a district's published components must carry for an index (default: all)."""
+    return float(cfg_teil.get("mindestanteil", 1.0))
 
 
 def statusindex(
@@ -202,7 +217,7 @@ def statusindex(
     gew = gewichte(cfg["status"]) if gew is None else gew
     methode = methode or cfg.get("standardisierung", "z")
     m = matrix(indikatoren, jahr, list(gew.index), reihenfolge)
-    out = verdichten(m, gew, vorzeichen(katalog), methode)
+    out = verdichten(m, gew, vorzeichen(katalog), methode, mindestanteil(cfg["status"]))
     out["rang"] = out["index"].rank(ascending=False, method="min").astype("Int64")
     out["klasse"] = klassifizieren(out["index"], cfg["status"]["klassen"])
     out.insert(0, "jahr", int(jahr))
@@ -386,13 +401,16 @@ def grenznah(werte: pd.Series, klassen: Sequence[Mapping], band: float) -> pd.Se
 def stabilitaet(index: pd.DataFrame, robust: pd.DataFrame, cfg: Mapping) -> pd.DataFrame:
     """The index with ``status_grenznah``, ``klasse_stabil`` (same class in every sensitivity variant
     and outside the tolerance band ``status.toleranzband`` at the class borders), ``dynamik_grenznah`` and
-    ``dynamik_stabil`` (outside ``dynamik.toleranzband``). A district without index is not stable."""
+    ``dynamik_stabil`` (outside ``dynamik.toleranzband``). A district without index, or with an index
+    from fewer than all components (a suppressed value), is not stable."""
     out = index.copy()
     b_s = float(cfg["status"].get("toleranzband", TOLERANZBAND))
     b_d = float(cfg["dynamik"].get("toleranzband", TOLERANZBAND))
     out["status_grenznah"] = grenznah(out["index"], cfg["status"]["klassen"], b_s)
     rob = out["stadtteil"].map(robust.set_index("stadtteil")["robust"]).fillna(False).astype(bool)
-    out["klasse_stabil"] = rob & ~out["status_grenznah"] & out["index"].notna()
+    n_komp = sum(1 for c in out.columns if c.startswith("z_"))
+    vollstaendig = out["komponenten"] == n_komp if "komponenten" in out else True
+    out["klasse_stabil"] = rob & ~out["status_grenznah"] & out["index"].notna() & vollstaendig
     if "dynamik_index" in out:
         out["dynamik_grenznah"] = grenznah(out["dynamik_index"], cfg["dynamik"]["klassen"], b_d)
         out["dynamik_stabil"] = ~out["dynamik_grenznah"] & out["dynamik_index"].notna()
@@ -528,10 +546,39 @@ def index_tabelle(index: pd.DataFrame, kurz: Mapping[str, str]) -> pd.DataFrame:
     from helpers import format as fmt
 
     t = index.sort_values("index", ascending=False).reset_index(drop=True)
-    tab = {"Stadtteil": t["stadtteil"], "Index": [fmt.vorzeichen(x, 2) for x in t["index"]], "Klasse": t["klasse"]}
+    n_komp = sum(1 for c in t.columns if c.startswith("z_"))
+    # an index from fewer components than configured is marked: "+0,84¹" (see the table note)
+    teil = ["" if "komponenten" not in t or pd.isna(x) or k == n_komp else TEILINDEX
+            for x, k in zip(t["index"], t.get("komponenten", [n_komp] * len(t)))]
+    tab = {"Stadtteil": t["stadtteil"], "Index": [fmt.vorzeichen(x, 2) + m for x, m in zip(t["index"], teil)],
+           "Klasse": t["klasse"]}
     tab.update({kurz.get(c[2:], c[2:]): [fmt.vorzeichen(x, 1) for x in t[c]] for c in t.columns if c.startswith("z_")})
     tab.update({"Dynamik": [fmt.vorzeichen(x, 2) for x in t["dynamik_index"]], "Dynamikklasse": t["dynamik_klasse"]})
     return pd.DataFrame(tab)
+
+
+#: Mark of an index computed without one of its components (a suppressed value), see :func:`teilindex_satz`.
+TEILINDEX = "¹"
+
+
+def teilindex_satz(index: pd.DataFrame) -> str:
+    """Which districts got their index from fewer components (empty when none)."""
+    from helpers import format as fmt
+
+    n_komp = sum(1 for c in index.columns if c.startswith("z_"))
+    if "komponenten" not in index:
+        return ""
+    teil = index[index["index"].notna() & (index["komponenten"] < n_komp)]
+    if teil.empty:
+        return ""
+    namen = [f"{r.stadtteil} ({r.komponenten} von {n_komp})" for r in teil.itertuples()]
+    if len(namen) == 1:
+        return (f"{TEILINDEX} Der Index von {namen[0]} beruht auf weniger Indikatoren, weil ein Wert aus Gründen "
+                "des Datenschutzes gesperrt ist; er ist der Mittelwert der übrigen, die Einstufung gilt deshalb "
+                "nicht als stabil.")
+    return (f"{TEILINDEX} Die Indizes von {fmt.aufzaehlung(namen)} beruhen auf weniger Indikatoren, weil Werte aus "
+            "Gründen des Datenschutzes gesperrt sind; sie sind die Mittelwerte der übrigen, die Einstufungen gelten "
+            "deshalb nicht als stabil.")
 
 
 #: Text columns of :func:`index_tabelle` (the others are right-aligned numbers).

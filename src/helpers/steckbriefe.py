@@ -167,7 +167,8 @@ def kennzahlen_markdown(tab: pd.DataFrame, stadtteil: str, sd: pd.Series,
         if r["gesperrt"]:
             abweichung = lage = fmt.GESPERRT
         else:
-            abweichung = fmt.vorzeichen(r["differenz"], stellen)
+            abweichung = fmt.vorzeichen(fmt.differenz(r["wert"], r["stadt"], stellen) if np.isfinite(r["differenz"])
+                                        else np.nan, stellen)
             if r["einheit"] in fmt.PUNKTE and abweichung != fmt.FEHLT:
                 abweichung += f" {fmt.PUNKTE[r['einheit']]}"
             lage = lage_text(r["differenz"], r["richtung"], sd.get(r["indikator"], np.nan), schwelle)
@@ -550,13 +551,12 @@ def kartenart_satz(ordner, stadtteile: pd.DataFrame) -> str:
     from helpers import karten
 
     if karten.kartenart(ordner) != "kacheln":
-        return "Die Grenzen der Stadtteile stammen aus der Datei stadtteile.geojson des Datenordners."
+        return "Die Karten zeigen die Grenzen der Stadtteile."
     if karten.kacheln(stadtteile).automatisch:
-        return ("Die Karten sind schematisch: stadtteile.csv enthält keine Kachelpositionen, deshalb stehen "
-                "die Stadtteile in der Reihenfolge der Datei, nicht nach ihrer Lage.")
-    return ("Die Karten sind schematisch: Jeder Stadtteil ist eine gleich große Kachel in ungefährer Lage "
-            "(Spalten „kachel_zeile“ und „kachel_spalte“ in stadtteile.csv); sie zeigen keine Grenzen und "
-            "keine Flächengrößen.")
+        return ("Die Karten sind schematisch: Jeder Stadtteil ist eine gleich große Kachel; die Kacheln stehen "
+                "in der Reihenfolge der Stadtteile, nicht nach ihrer Lage.")
+    return ("Die Karten sind schematisch: Jeder Stadtteil ist eine gleich große Kachel in ungefährer Lage; "
+            "sie zeigen keine Grenzen und keine Flächengrößen.")
 
 
 def karten_text(katalog_ind: pd.DataFrame, ids: Sequence[str], jahr: int, kartenart: str,

@@ -123,7 +123,8 @@ def vergleich_markdown(tab: pd.DataFrame, einheit: str, titel_wert: str = "Wert"
                 fmt.zelle(w, g, u, stellen) for w, g, u in zip(t["wert"], t["gesperrt"], t["unsicher"])
             ],
             "Abweichung von der Gesamtstadt": [
-                fmt.GESPERRT if g else fmt.punkte(d, einheit, stellen) for d, g in zip(t["differenz"], t["gesperrt"])
+                fmt.GESPERRT if g else fmt.punkte(fmt.differenz(w, s, stellen), einheit, stellen)
+                for w, s, g in zip(t["wert"], t["stadt"], t["gesperrt"])
             ],
             "Rang": [fmt.GESPERRT if g else (fmt.FEHLT if pd.isna(r) else str(int(r))) for r, g in zip(t["rang"], t["gesperrt"])],
         }
@@ -144,7 +145,7 @@ def intervall_text(unten: float, oben: float, stellen: int = 1) -> str:
     """``"12,9–16,2"`` (95 % interval of a value), "–" when there is none."""
     if pd.isna(unten) or pd.isna(oben):
         return fmt.FEHLT
-    return f"{fmt.zahl(unten, stellen)}–{fmt.zahl(oben, stellen)}"
+    return fmt.spanne(unten, oben, stellen)
 
 
 def kuerzen(t: pd.DataFrame, n: int | None = None) -> tuple[pd.DataFrame, int]:
@@ -203,7 +204,8 @@ def kennzahlen_markdown(tab: pd.DataFrame, jahr: int, vergleich_jahr: int | None
             fmt.zahl(w, fmt.stellen_fuer(e)) for w, e in zip(tab["wert_vorher"], tab["einheit"])
         ]
         spalten["Veränderung"] = [
-            fmt.punkte(d, e, fmt.stellen_fuer(e)) for d, e in zip(tab["veraenderung"], tab["einheit"])
+            fmt.punkte(fmt.differenz(w, v, fmt.stellen_fuer(e)), e, fmt.stellen_fuer(e))
+            for w, v, e in zip(tab["wert"], tab["wert_vorher"], tab["einheit"])
         ]
     return fmt.markdown_tabelle(pd.DataFrame(spalten), rechtsbuendig=list(spalten)[2:])
 

@@ -17,8 +17,9 @@ HINWEIS_BEISPIELDATEN = (
     "::: {{.callout-warning}}\n"
     "## Beispieldaten\n\n"
     "Dieser Bericht zeigt **synthetische Beispieldaten** für {stadt}. "
-    "Sie sind an öffentlich zugänglichen Angaben kalibriert, beschreiben aber nicht die "
-    "tatsächliche Lage in den Stadtteilen. Aussagen in diesem Kapitel sind Beispiele dafür, "
+    "Nur die Einwohnerzahlen und einige Eckwerte der Gesamtstadt sind an veröffentlichten Zahlen "
+    "ausgerichtet; alle übrigen Werte, insbesondere die der Stadtteile, sind erfunden und beschreiben nicht "
+    "die tatsächliche Lage. Aussagen in diesem Kapitel sind Beispiele dafür, "
     "was der Bericht mit echten Daten zeigen würde, und keine Befunde über {stadt}.\n"
     ":::\n"
 )
@@ -27,6 +28,12 @@ HINWEIS_BEISPIELDATEN = (
 def datenhinweis(bericht) -> str:
     """The demo-data notice as a callout, or an empty string for real data."""
     return HINWEIS_BEISPIELDATEN.format(stadt=bericht.stadt) if bericht.beispieldaten else ""
+
+
+def einleitung(bericht, n_stadtteile: int) -> str:
+    """The first sentences of the preface: the report, its city and its districts."""
+    return (f"Der Sozialbericht „{bericht.titel_text}“ beschreibt, unter welchen Bedingungen junge Menschen in den "
+            f"{fmt.zahl(n_stadtteile)} Stadtteilen von {bericht.stadt} aufwachsen.")
 
 
 def ausgabe_satz(bericht) -> str:
@@ -45,9 +52,9 @@ def wert_satz(titel: str, einheit: str, stadt: str, jahr: int, wert: float,
     # "betrug" keeps the unit in the nominative ("36,0 Plätze je 100", not "bei … Plätze")
     satz = f"„{titel}“: In {stadt} betrug der Wert am {fmt.stichtag(jahr)} {fmt.wert(wert, einheit)}"
     if vergleich_jahr and not np.isnan(wert_vorher):
-        diff = wert - wert_vorher
+        stellen = fmt.stellen_fuer(einheit)
         satz += (f" ({fmt.stichtag(vergleich_jahr)}: {fmt.wert(wert_vorher, einheit)}; "
-                 f"Veränderung {fmt.punkte(diff, einheit, fmt.stellen_fuer(einheit))})")
+                 f"Veränderung {fmt.punkte(fmt.differenz(wert, wert_vorher, stellen), einheit, stellen)})")
     return satz + "."
 
 
@@ -72,8 +79,8 @@ def auffaelligkeiten(
     saetze = []
     hoch, tief = t.iloc[-1], t.iloc[0]
     saetze.append(
-        f"Den höchsten Wert für „{titel}“ hat {hoch['stadtteil']} mit {fmt.wert(hoch['wert'], einheit)}, "
-        f"den niedrigsten {tief['stadtteil']} mit {fmt.wert(tief['wert'], einheit)} "
+        f"Den höchsten Wert für „{titel}“ hat {hoch['stadtteil']} mit {fmt.wert_dativ(hoch['wert'], einheit)}, "
+        f"den niedrigsten {tief['stadtteil']} mit {fmt.wert_dativ(tief['wert'], einheit)} "
         f"(Gesamtstadt: {fmt.wert(hoch['stadt'], einheit)})."
     )
     sd = t["wert"].std(ddof=1)
@@ -122,7 +129,7 @@ def _veraenderung_saetze(trend: pd.DataFrame, einheit: str, stellen: int) -> lis
     sicher = tr[(tr["ci_unten"] > 0) | (tr["ci_oben"] < 0)]
     if sicher.empty:
         return [f"Keine Veränderung in einem Stadtteil geht über die Zufallsschwankung hinaus (das 95-%-Intervall "
-                f"schließt jeweils null ein); rechnerisch am größten ist sie in {groesste['stadtteil']} ({wert})."]
+                f"schließt jeweils null ein); die rechnerisch größte Veränderung zeigt {groesste['stadtteil']} ({wert})."]
     s = sicher.loc[sicher["veraenderung"].abs().idxmax()]
     satz = (f"Am stärksten verändert hat sich der Wert – über die Zufallsschwankung hinaus – in {s['stadtteil']} "
             f"({fmt.punkte(s['veraenderung'], einheit, stellen)}; {ki(s)}).")

@@ -160,7 +160,8 @@ def gesamtstadt_markdown(tab: pd.DataFrame, katalog, jahr: int, vergleich_jahr: 
             zeilen.append([
                 r["titel"], r["einheit"], mit_jahr(r["wert"], r["jahr"], jahr),
                 mit_jahr(r["wert_vorher"], r["jahr_vorher"], vergleich_jahr),
-                fmt.punkte(r["veraenderung"], r["einheit"], stellen), spread, r["bewertung"],
+                fmt.punkte(fmt.differenz(r["wert"], r["wert_vorher"], stellen), r["einheit"], stellen),
+                spread, r["bewertung"],
             ])
     return fmt.markdown_tabelle(pd.DataFrame(zeilen, columns=kopf), rechtsbuendig=kopf[2:6])
 

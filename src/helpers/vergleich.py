@@ -415,9 +415,10 @@ def intervall_tabelle(std: pd.DataFrame, katalog: pd.DataFrame, kurz: Mapping[st
             return fmt.GESPERRT
         if pd.isna(r["ci_unten"]):
             return fmt.zahl(r["wert"], stellen)
-        mark = {"über": " ▲", "unter": " ▼"}.get(r["lage"], "")
-        return (f"{fmt.zahl(r['wert'], stellen)} ({fmt.zahl(r['ci_unten'], stellen)}–"
-                f"{fmt.zahl(r['ci_oben'], stellen)}){mark}")
+        # The marker sticks to the value (no-break space); a narrow column breaks the cell only
+        # before the interval: "8,7 ▼" over "(5,5–13,5)".
+        mark = {"über": "\u00a0▲", "unter": "\u00a0▼"}.get(r["lage"], "")
+        return f"{fmt.zahl(r['wert'], stellen)}{mark} ({fmt.spanne(r['ci_unten'], r['ci_oben'], stellen)})"
 
     t["zelle"] = t.apply(zelle, axis=1)
     m = t.pivot(index="indikator", columns="stadtteil", values="zelle").reindex(

@@ -348,32 +348,38 @@ def stadtteil_tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.Data
 
 
 def befund(bewertung: pd.DataFrame) -> list[str]:
-    """Computed sentences: how many targets are on track, or (baseline year only) what the trend says."""
+    """Computed sentences: how many targets are on track, or (no year after the baseline yet) what
+    the earlier trend says. Districts without a value ("keine Angabe") are not counted either way."""
     from helpers import format as fmt
 
     stadt = bewertung[bewertung["ebene"] == STADT]
     saetze = []
-    if (bewertung["status"] == "Ausgangsjahr").all():
+    anz = bewertung.groupby("status").size()
+    gesamt = int(sum(anz[s] for s in BEWERTET if s in anz))
+    if gesamt == 0:
+        if "Ausgangsjahr" not in anz:
+            return ["Für keines der Wirkungsziele liegen Werte vor, an denen sich ein Fortschritt messen ließe."]
         jahr = int(bewertung["basisjahr"].iloc[0])
-        saetze.append(f"Die Daten reichen bis zum Basisjahr {jahr}; der Fortschritt lässt sich deshalb erst mit der "
-                      "nächsten Datenlieferung messen. Bis dahin zeigt die Tabelle die Ausgangswerte und Zielwerte.")
+        saetze.append(f"Der Stichtag dieses Berichts liegt im Basisjahr {jahr} der Wirkungsziele; ob sie erreicht "
+                      "werden, lässt sich erst mit der nächsten Ausgabe messen. Bis dahin zeigt der Bericht "
+                      "die Ausgangs- und Zielwerte.")
         if len(stadt):
             gut = stadt.loc[stadt["trend_bewertung"] == "Trend erreicht das Ziel", "titel"].tolist()
             schlecht = stadt.loc[stadt["trend_bewertung"] == "Trend verfehlt das Ziel", "titel"].tolist()
             if gut:
                 saetze.append(f"Setzte sich der Trend der Jahre vor dem Basisjahr einfach fort, würden in den vorliegenden "
-                              f"Daten {len(gut)} der {len(stadt)} gesamtstädtischen Ziele erreicht ({fmt.aufzaehlung(gut)}).")
+                              f"Daten {fmt.zahl(len(gut))} der {fmt.zahl(len(stadt))} gesamtstädtischen Ziele "
+                              f"erreicht ({fmt.aufzaehlung(['„' + s + '“' for s in gut])}).")
             if schlecht:
                 saetze.append(f"Für {fmt.aufzaehlung(['„' + s + '“' for s in schlecht])} reicht der bisherige Trend nicht aus; "
                               "hier braucht es eine Trendwende.")
         return saetze
-    anz = bewertung.groupby("status").size()
     teile = [f"{fmt.zahl(int(anz[s]))} „{s}“" for s in BEWERTET if s in anz]
-    gesamt = int(sum(anz[s] for s in BEWERTET if s in anz))
-    ziele = bewertung["ziel"].nunique()
-    saetze.append(f"Zum neuesten Datenstand lauten in den vorliegenden Daten von {fmt.zahl(gesamt)} "
-                  f"{'Bewertung' if gesamt == 1 else 'Bewertungen'} ({fmt.zahl(ziele)} "
-                  f"{'Ziel' if ziele == 1 else 'Ziele'} für die Gesamtstadt und die Stadtteile) {fmt.aufzaehlung(teile)}.")
+    ziele = bewertung.loc[bewertung["status"].isin(BEWERTET), "ziel"].nunique()
+    jahr = int(bewertung["jahr_aktuell"].max())
+    saetze.append(f"Zum Stichtag {fmt.stichtag(jahr)} lassen sich in den vorliegenden Daten "
+                  f"{fmt.anzahl(ziele, 'Ziel', 'Ziele', 'n')} für die Gesamtstadt und die Stadtteile bewerten, "
+                  f"zusammen {fmt.anzahl(gesamt, 'Bewertung', 'Bewertungen', 'f')}: {fmt.aufzaehlung(teile)}.")
     nicht = stadt.loc[stadt["status"] == "nicht auf Kurs", "titel"].tolist()
     if nicht:
         saetze.append(f"Auf gesamtstädtischer Ebene nicht auf Kurs: {fmt.aufzaehlung(['„' + s + '“' for s in nicht])}.")

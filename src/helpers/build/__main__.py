@@ -91,6 +91,7 @@ def edition_profile(root: Path) -> bool:
 
 
 def build(root: Path, args: argparse.Namespace, progress: Progress) -> int:
+    titelei.schreibe_ausgabe(root)  # title and edition of this Berichtsjahr, read through _quarto.yml
     book = load_book(root)
     out = Path(args.output) if args.output else root / book.output_dir
     engine = args.engine

@@ -67,6 +67,7 @@ def load_book(root: Path) -> Book:
         raise BuildError(f"{path} fehlt: das Buchverzeichnis braucht eine _quarto.yml.") from None
     except yaml.YAMLError as err:
         raise BuildError(f"{path} ist kein gültiges YAML:\n{err}") from None
+    config = _with_metadata_files(root, config, path)
     for name in sorted(_profiles()):  # Quarto merges _quarto-<profile>.yml over _quarto.yml
         extra = root / f"_quarto-{name}.yml"
         if extra.is_file():
@@ -95,6 +96,26 @@ def load_book(root: Path) -> Book:
         bibliography=tuple(_paths(config.get("bibliography"), "bibliography", root, path)),
         csl=next(iter(_paths(config.get("csl"), "csl", root, path)), None),
     )
+
+
+def _with_metadata_files(root: Path, config: dict, config_path: Path) -> dict:
+    """Merge the files named by ``metadata-file``/``metadata-files`` over the configuration, as Quarto
+    does (in that order; a file that does not exist is skipped, as Quarto skips it)."""
+    files = [config.get("metadata-file")] if config.get("metadata-file") else []
+    files += config.get("metadata-files") or []
+    out = {k: v for k, v in config.items() if k not in ("metadata-file", "metadata-files")}
+    for name in files:
+        extra = root / str(name)
+        if not extra.is_file():
+            continue
+        try:
+            inhalt = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            raise BuildError(f"{extra} (metadata-files in {config_path.name}) ist kein gültiges YAML:\n{err}") from None
+        if not isinstance(inhalt, dict):
+            raise BuildError(f"{extra} (metadata-files in {config_path.name}) muss Schlüssel und Werte enthalten.")
+        out = _merge(out, inhalt)
+    return out
 
 
 def _profiles() -> frozenset[str]:

@@ -305,15 +305,13 @@ def _insert_ordered(parent, element, order: list[str]) -> None:
 
 
 def metadata_args(book: Book, lines: Titelei = Titelei()) -> list[str]:
-    """Title page and language for pandoc: title, subtitle, author, "Stand: …", demo-data notice."""
+    """Title page and language for pandoc: title, subtitle (edition and Stichtag), author, demo-data notice."""
     args = ["--metadata", f"title={book.title}", "--metadata", f"lang={'de-DE' if book.lang == 'de' else book.lang}",
             "--metadata", "toc-title=Inhaltsverzeichnis"]
     if book.subtitle:
         args += ["--metadata", f"subtitle={book.subtitle}"]
     for author in book.authors:
         args += ["--metadata", f"author={author}"]
-    if lines.stand:
-        args += ["--metadata", f"date={lines.stand}"]
     if lines.hinweis:
         # Pandoc puts the abstract on the title page, under its own heading.
         args += ["--metadata", f"abstract={lines.hinweis}", "--metadata", "abstract-title=Beispieldaten"]

@@ -123,8 +123,6 @@ def _title_block(book: Book, titel: Titelei = Titelei()) -> str:
         lines.append(f'<p class="untertitel">{escape(book.subtitle)}</p>')
     if book.authors:
         lines.append(f'<p class="autor">{escape(", ".join(book.authors))}</p>')
-    if titel.stand:
-        lines.append(f'<p class="stand">{escape(titel.stand)}</p>')
     lines.append("</header>\n")
     return "\n".join(lines)
 

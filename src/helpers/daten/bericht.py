@@ -10,6 +10,8 @@ from helpers.daten.fehler import Problem
 from helpers.daten.yamldatei import lese_yaml
 
 DATEI = "bericht.yml"
+#: Title of the report when bericht.yml gives none (the title of Dorsten's first report, for any city).
+STANDARD_TITEL = "Lebenslagen der Kinder und Jugendlichen und ihrer Familien in {stadt}"
 MINDESTNENNER_STANDARD = 100
 
 
@@ -25,6 +27,13 @@ class Bericht:
     quelle: str
     weitere: dict = field(default_factory=dict)  # further top-level keys, kept as written
     ausgaben: tuple = ()  # Stichtag years of the editions published so far (the first report first)
+    titel: str | None = None        # title of the report (title page, page heads); None: the default
+    herausgeber: str | None = None  # publisher on the title page; None: "Stadt <stadt>"
+
+    @property
+    def titel_text(self) -> str:
+        """The report's title: ``titel`` or the standard title with the city."""
+        return self.titel or STANDARD_TITEL.format(stadt=self.stadt)
 
     @property
     def vorbericht(self) -> int | None:
@@ -112,12 +121,21 @@ def lese_bericht(pfad: Path, probleme: list[Problem]) -> Bericht | None:
         fehler(("ausgaben",), ausgaben, "„ausgaben“ muss eine Liste von Jahreszahlen sein.",
                "Beispiel: „ausgaben: [2018, 2023]“ (die Stichtage der erschienenen Berichte).")
         ausgaben = []
+    texte = {}
+    for schluessel, muster in (("titel", "titel: Lebenslagen der Kinder und Jugendlichen in Dorsten"),
+                               ("herausgeber", "herausgeber: Stadt Dorsten – Sozialplanung")):
+        wert = y.get(schluessel)
+        if wert is not None and not (isinstance(wert, str) and wert.strip()):
+            fehler((schluessel,), wert, f"„{schluessel}“ muss ein Text sein.",
+                   f"Beispiel: „{muster}“, oder den Eintrag weglassen.")
+        elif wert is not None:
+            texte[schluessel] = " ".join(wert.split())
     if len(probleme) > n_vorher and jahr is None:
         return None
     # With problems but a valid berichtsjahr, the partial settings still allow the
     # year checks of the Bestand; the caller raises before using them otherwise.
-    bekannt = {"stadt", "berichtsjahr", "geheimhaltung", "beispieldaten", "quelle", "ausgaben"}
+    bekannt = {"stadt", "berichtsjahr", "geheimhaltung", "beispieldaten", "quelle", "ausgaben", "titel", "herausgeber"}
     return Bericht(stadt=stadt.strip() if stadt else stadt, berichtsjahr=jahr, mindestfallzahl=mindestfallzahl,
                    mindestnenner=mindestnenner, beispieldaten=beispiel, quelle=quelle.strip() if quelle else quelle,
                    weitere={k: v for k, v in y.items() if k not in bekannt},
-                   ausgaben=tuple(sorted(set(ausgaben))))
+                   ausgaben=tuple(sorted(set(ausgaben))), **texte)
