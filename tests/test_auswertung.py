@@ -138,13 +138,13 @@ def test_paar_mit_gesperrten_werten_nennt_sie_und_nicht_auswertbares_paar():
     h = teil3(_mit_sperre(tab, "sprache", ["Stadtteil B"])).korrelation.haupt
     assert h.berechnet and h.ohne_wert == ["Stadtteil B"] and h.fit["n"] == 10
     text = statistik.paar_text(h, kurz, einheit)
-    assert "Nicht enthalten ist Stadtteil B, deren Werte gesperrt sind." in text
+    assert "Nicht enthalten ist Stadtteil B, dessen Wert gesperrt ist." in text
     # a suppressed value on either side leaves the district out
     h = teil3(_mit_sperre(_mit_sperre(tab, "sprache", ["Stadtteil B"]), "sgb2_u15", ["Stadtteil C"])).korrelation.haupt
     assert h.ohne_wert == ["Stadtteil B", "Stadtteil C"] and h.fit["n"] == 9
     text = statistik.paar_text(h, kurz, einheit)
     assert "Nicht enthalten sind Stadtteil B und Stadtteil C, deren Werte gesperrt sind." in text
-    assert "Je Prozentpunkt SGB II u15 liegt Sprache im Mittel um" in text
+    assert "Je Prozentpunkt mehr bei „SGB II u15“ liegt „Sprache“ im Mittel um" in text
     # four suppressed districts: 7 < mindest_n = 8 pairs, nothing is computed
     k = teil3(_mit_sperre(tab, "sprache", ["Stadtteil A", "Stadtteil B", "Stadtteil C", "Stadtteil D"])).korrelation
     h = k.haupt

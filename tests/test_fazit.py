@@ -77,18 +77,20 @@ def test_bildung_und_armut_staerkstes_paar_nach_betrag():
     satz = fazit.bildung_und_armut(pearson([0.3, -0.72, 0.5], p_holm=[0.5, 0.01, 0.04]), KURZ, 11)
     assert "„Bildung 1“ und „Armut“ zusammen (r = −0,72; 95-%-Konfidenzintervall −0,92 bis −0,52; n = 11)" in satz
     assert "Von 3 auswertbaren Paaren bleiben nach der Korrektur für mehrere Tests 2 auffällig" in satz
-    assert "bei 11 Stadtteilen braucht es dafür mindestens einen Betrag von 0,60 ohne Korrektur" in satz
-    assert f"nach der Korrektur für 3 Tests {statistik.r_kritisch(11, 0.05 / 3):.2f}".replace(".", ",") in satz
-    assert "0,60" in fazit.bildung_und_armut(pearson([0.3]), KURZ, 11)
-    assert f"von {statistik.r_kritisch(20):.2f}".replace(".", ",") in fazit.bildung_und_armut(pearson([0.3]), KURZ, 20)
+    assert "Bei 11 Stadtteilen gilt ein Zusammenhang erst ab einem Korrelationskoeffizienten von ±0,60" in satz
+    assert f"nach der Korrektur für 3 Tests erst ab ±{statistik.r_kritisch(11, 0.05 / 3):.2f}".replace(".", ",") in satz
+    assert "±0,60" in fazit.bildung_und_armut(pearson([0.3]), KURZ, 11)
+    # the threshold follows the districts in the pairs (published values only), not the city's count
+    satz8 = fazit.bildung_und_armut(pearson([0.3, 0.5]).assign(n=[8, 11]), KURZ, 11)
+    assert "Bei 11 Stadtteilen" in satz8 and "bei Paaren mit weniger Stadtteilen liegt die Schwelle höher" in satz8
 
 
 def test_bildung_und_armut_nennt_familienstruktur_nicht_als_armut():
     k = pd.concat([pearson([0.9]), pearson([0.5]).assign(x="b1", y="f")], ignore_index=True)
     satz = fazit.bildung_und_armut(k.iloc[::-1].reset_index(drop=True).assign(r=[0.5, 0.9], y=["a", "f"]),
                                    KURZ | {"f": "Alleinerziehende"}, 11, {"f": "Familienstruktur", "a": "Armut"})
-    assert "„Alleinerziehende“ ist allerdings kein Armutsmaß (Einordnung: Familienstruktur)" in satz
-    assert "Unter den Armutsindikatoren hängen am stärksten „Bildung 1“ und „Armut“" in satz
+    assert "„Alleinerziehende“ ist allerdings kein Armutsmaß, sondern beschreibt die Familienstruktur" in satz
+    assert "Unter den Paaren mit einem Armutsindikator hängen am stärksten „Bildung 1“ und „Armut“" in satz
 
 
 def test_bildung_und_armut_zaehlt_nur_berechnete_paare():
@@ -109,7 +111,7 @@ def uebersicht(zeilen: dict) -> pd.DataFrame:
 def test_bildungsschwerpunkt_hoechste_stufe_ueber_die_felder():
     u = uebersicht({"A": [2, 0, 0, 1], "B": [0, 1, 0, 0], "C": [0, 0, 2, 1], "D": [0, 0, 0, 0]})
     assert fazit.bildungsschwerpunkt(u, [3, 4, 5], HF_TITEL) == (
-        "**Bildung als Schwerpunkt.** In den bildungsnahen Handlungsfeldern (Betreuung, Gesundheit und Bildung) "
+        "**Bildung als Schwerpunkt.** In den bildungsnahen Handlungsfeldern „Betreuung“, „Gesundheit“ und „Bildung“ "
         "ergibt sich hoher Handlungsbedarf in C und erhöhter Bedarf in A und B (@sec-handlungsbedarfe).")
     # A's high need lies outside the education fields
     assert "hoher Handlungsbedarf in A" in fazit.bildungsschwerpunkt(u, [2, 5], {2: "Erwerb", 5: "Bildung"})

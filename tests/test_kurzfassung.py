@@ -135,9 +135,9 @@ def test_abbreviations_come_from_the_catalog_and_are_used():
     tabelle = verzeichnis.abkuerzungen_tabelle(katalog)
     assert "| SGB VIII" in tabelle and "Kinder- und Jugendhilfe" in tabelle
     # Every listed abbreviation appears in the book's texts (chapters, catalog, computed sentences,
-    # the citation style); once is its own entry in the catalog.
+    # the citation style, the bibliography); once is its own entry in the catalog.
     quellen = [*ROOT.glob("chapters/**/*.qmd"), ROOT / "data/indikatoren.yml", *ROOT.glob("src/helpers/*.py"),
-               ROOT / "src/helpers/build/assets/sozialbericht.csl"]
+               ROOT / "src/helpers/build/assets/sozialbericht.csl", ROOT / "data/literatur.bib"]
     texte = "\n".join(p.read_text(encoding="utf-8") for p in quellen)
     texte = texte.replace("abkuerzungen:", "")
     ungenutzt = [k for k in t["kuerzel"] for teil in [k.split(",")[0]]

@@ -222,7 +222,7 @@ def test_texte(tab):
     top = idx.loc[idx["index"].idxmax(), "stadtteil"]
     assert f"Den niedrigsten Status hat {top}" in s
     anz = idx["klasse"].value_counts()
-    assert f"{anz['mittel']} Stadtteile einen mittleren" in s
+    assert f"{anz['mittel']} Stadtteile mit mittlerem" in s and "sozialem Status." in s
     assert f"bleibt die Klasse von {int(rob['robust'].sum())} der 11 Stadtteile gleich" in s
     kurz = dict(zip(td.KATALOG["id"], td.KATALOG["kurztitel"]))
     v = si.varianten_text(sens, kurz)

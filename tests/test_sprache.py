@@ -99,3 +99,16 @@ def corpus_problems(text: str, artikel: dict[str, str]) -> list[str]:
 def test_corpus_check_finds_what_it_is_meant_to_find():
     assert corpus_problems("Bedarf in Feldmark und 1-mal „erreicht“", ARTIKEL) == ["in Feldmark", "1-mal"]
     assert corpus_problems("Bedarf in der Feldmark, Abweichung von der Gesamtstadt", ARTIKEL) == []
+
+
+def test_table_captions_are_sentences_too():
+    artikel = {"Altstadt": "die", "Hervest": ""}
+    assert sprache.satz(": Kernindikatoren in Altstadt und in der Gesamtstadt {#tbl-x}", artikel) == \
+        ": Kernindikatoren in der Altstadt und in der Gesamtstadt {#tbl-x}"
+    assert sprache.satz("| Altstadt | 3 |", artikel) == "| Altstadt | 3 |"
+
+
+def test_two_way_prepositions_locate_in_the_dative():
+    artikel = {"Hardt": "die", "Lindenhof": "der"}
+    assert sprache.satz("Auf Hardt leben mehr Kinder.", artikel) == "Auf der Hardt leben mehr Kinder."
+    assert sprache.satz("Die Schule an Lindenhof", artikel) == "Die Schule am Lindenhof"

@@ -200,21 +200,29 @@ def _gesperrt(tab, stadtteil, indikator, jahr):
     return t
 
 
-def test_pooling_verliert_nie_stadtteile_und_rechnet_mit_allen():
+def test_korrelationen_nur_aus_veroeffentlichten_werten():
+    """A suppressed value leaves the pair: with the other values published, any statistic that
+    contained it could be solved for it (here: the regression slope gives it back exactly)."""
     intern = td.tabelle(seed=5)
-    # published: one district suppressed in 2017 (in the pooled window) and another in 2018
-    oeff = _gesperrt(_gesperrt(intern, td.STADTTEILE[1], "sprache", 2017), td.STADTTEILE[4], "sprache", 2018)
+    k_st = td.STADTTEILE[4]
+    oeff = _gesperrt(intern, k_st, "sprache", 2018)
     cfg = {"bildung": ["sprache"], "armut": ["sgb2_u15"], "methoden": ["pearson"], "gepoolt": {"jahre": 3},
            "permutationen": 200, "bootstrap": 100, "mindest_n": 8}
-    nur_oeff = auswertung.korrelationen(oeff, td.katalog(), cfg, JAHR, td.STADTTEILE)
-    # on published values alone, pooling would evaluate fewer districts than the single year: it is dropped
-    assert int(nur_oeff.tabelle["n"].iloc[0]) == 10 and nur_oeff.tabelle_pool is None
-    k = auswertung.korrelationen(oeff, td.katalog(), cfg, JAHR, td.STADTTEILE, intern=intern)
-    assert (k.tabelle["n"] == 11).all() and (k.tabelle_pool["n"] == 11).all()
-    # the coefficient uses all districts, the suppressed district is not a point that may be shown
-    assert k.nicht_gezeigt[("sprache", "sgb2_u15")] == [td.STADTTEILE[4]]
-    assert np.isnan(k.punkte.loc[td.STADTTEILE[4], "sprache"])
-    assert k.tabelle["r"].iloc[0] == pytest.approx(st.koeffizient(k.werte["sprache"], k.werte["sgb2_u15"]))
+    k = auswertung.korrelationen(oeff, td.katalog(), cfg, JAHR, td.STADTTEILE)
+    assert int(k.tabelle["n"].iloc[0]) == 10 and np.isnan(k.werte.loc[k_st, "sprache"])
+    ok = k.werte[["sprache", "sgb2_u15"]].dropna()
+    assert k.tabelle["r"].iloc[0] == pytest.approx(st.koeffizient(ok["sprache"], ok["sgb2_u15"]))
+    assert k.nicht_gezeigt[("sprache", "sgb2_u15")] == []  # every value in the coefficient may be shown
+    # pooled, the district with the suppressed year stays out as well, and never fewer than the single year
+    assert k.tabelle_pool is None or (k.tabelle_pool["n"] >= k.tabelle["n"].iloc[0]).all()
+
+    # Why: the slope over all 11 districts and the 10 published points give the suppressed value back.
+    alle = v.matrix(intern, JAHR, ["sprache", "sgb2_u15"], td.STADTTEILE)
+    x, y = alle["sgb2_u15"], alle["sprache"]
+    steigung = ((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum()
+    bekannt = ((x - x.mean()) * y).drop(k_st).sum()
+    zurueck = (steigung * ((x - x.mean()) ** 2).sum() - bekannt) / (x[k_st] - x.mean())
+    assert zurueck == pytest.approx(y[k_st])
 
 
 def test_kritisches_r_nach_korrektur():
@@ -352,7 +360,9 @@ def test_tabelle_nennt_den_stadtteil_zu_seiner_statistik():
     t = st.stabilitaet_tabelle(w, pe, {"sprache": "Sprache", "sgb2_u15": "SGB II u15"}).iloc[0]
     r = st.koeffizient(w["sgb2_u15"], w["sprache"])
     abw = {s: abs(st.koeffizient(w["sgb2_u15"].drop(s), w["sprache"].drop(s)) - r) for s in w.index}
-    assert t["Einflussreichster Stadtteil"] == max(abw, key=abw.get)
+    assert t["Stadtteil mit der größten Änderung von r"] == max(abw, key=abw.get)
+    e = st.einfluss(w["sgb2_u15"], w["sprache"], w.index)
+    assert t["Größte Cook-Distanz (Stadtteil)"].endswith(f"({e.loc[e['cooks_d'].idxmax(), 'stadtteil']})")
     # betroffene_satz names the district with the most people concerned, with its own count
     std = _std(tab, td.katalog(), ["sgb2_u15"])
     satz = b.betroffene_satz(std, "sgb2_u15", {"sgb2_u15": "SGB II u15"}, "%")

@@ -181,9 +181,9 @@ def test_zusammenfassung_und_tabellen():
     assert z.to_numpy().sum() == 11  # one district-level target × 11 districts
     tab = wz.tabelle(a[a["ebene"] == "Gesamtstadt"], td.katalog())
     assert tab["Ausgangswert"].str.endswith("(2018)").all() and tab["Zielwert"].str.endswith("(2030)").all()
-    assert tab["Neuester Wert"].str.contains(r"\(2020\)").all() and tab["Ausgangswert"].str.contains(",").all()
+    assert tab["Wert am Stichtag"].str.contains(r"\(2020\)").all() and tab["Ausgangswert"].str.contains(",").all()
     st_tab = wz.stadtteil_tabelle(a[a["ebene"] == "Stadtteil"], td.katalog())
-    assert not st_tab["Neuester Wert"].str.contains(r"\(").any()  # all from the latest year: no year shown
+    assert not st_tab["Wert am Stichtag"].str.contains(r"\(").any()  # all from the latest year: no year shown
 
 
 def test_befund_saetze():

@@ -41,7 +41,7 @@ class Korrelationen:
 
     cfg: Mapping
     optionen: Mapping  # seed, n_resamples, n_bootstrap, mindest_n
-    werte: pd.DataFrame  # district × indicator in the Berichtsjahr (internal: all districts, never published)
+    werte: pd.DataFrame  # district × indicator in the Berichtsjahr: published values, suppressed ones NaN
     tabelle: pd.DataFrame
     pool_jahre: tuple[int, ...]
     werte_pool: pd.DataFrame | None
@@ -120,22 +120,19 @@ def pool_jahre(cfg: Mapping, jahr: int) -> tuple[int, ...]:
 
 
 def korrelationen(indikatoren: pd.DataFrame, katalog: pd.DataFrame, cfg: Mapping, jahr: int,
-                  reihenfolge: Sequence[str] | None = None,
-                  intern: pd.DataFrame | None = None) -> Korrelationen:
+                  reihenfolge: Sequence[str] | None = None) -> Korrelationen:
     """All configured pairs in ``jahr`` and, where the data reach back far enough, pooled over years.
 
-    With ``intern`` (indicators without disclosure control) the coefficients are computed on all
-    districts; only coefficients, intervals, p-values and the published points are shown
-    (output checking, see the methods appendix). Pooling then never loses a district.
+    Computed on the published values only: with n districts and the other n − 1 values
+    published, a coefficient, slope or leave-one-out r that included a suppressed value
+    could be solved for it. A district with a suppressed value leaves the pair.
     """
     opt = optionen(cfg)
     methoden = cfg.get("methoden", list(statistik.METHODEN))
     ids = cfg["bildung"] + cfg["armut"]
     paare = statistik.paare(cfg)
-    zeigbar = vergleich.matrix(indikatoren, jahr, ids, reihenfolge)
-    if intern is not None:
-        indikatoren = intern
     werte = vergleich.matrix(indikatoren, jahr, ids, reihenfolge)
+    zeigbar = werte
     k = statistik.korrelationen(werte, paare, methoden, **opt).assign(jahr=str(jahr))
     jahre = pool_jahre(cfg, jahr)
     werte_pool = k_pool = None
@@ -265,11 +262,10 @@ class Teil3:
 
     @cached_property
     def korrelation(self) -> Korrelationen | None:
-        """The correlations of ``korrelationen.yml`` (on the internal values of all districts)."""
+        """The correlations of ``korrelationen.yml`` (on the published values)."""
         if self.cfg_korrelation is None:
             return None
-        return korrelationen(self.indikatoren, self.katalog, self.cfg_korrelation, self.jahr, self.reihenfolge,
-                             intern=self.indikatoren_intern)
+        return korrelationen(self.indikatoren, self.katalog, self.cfg_korrelation, self.jahr, self.reihenfolge)
 
     # ----------------------------------------------------------------- Handlungsbedarfe
 

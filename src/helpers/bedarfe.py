@@ -351,7 +351,7 @@ def anwenden(
                 hinweis.append("Intervall oder Toleranzband reicht über die Schwelle")
             zeilen.append(_zeile(
                 s["stadtteil"], k["handlungsfeld"], r, i, wert, grenze,
-                f"{r['text']}: {kurztitel(k)} {fmt.wert(wert, k['einheit'])}{_unsicher(s)} {bezug}",
+                f"{r['text']}: {kurztitel(k)} {fmt.wert(wert, k['einheit'])}{_unsicher(s)} (Schwelle: {bezug})",
                 bew, z, n, cu, co, jahre, "; ".join(hinweis)))
     out = pd.DataFrame(zeilen, columns=SPALTEN)
     pos = {n: i for i, n in enumerate(index["stadtteil"])}
@@ -604,7 +604,8 @@ def betroffene_satz(std: pd.DataFrame, i: str, kurz: Mapping[str, str], einheit:
     stadt = fmt.wert(top["stadtwert"], einheit)
 
     def lage(x):
-        return {"über": f"deutlich über der Gesamtstadt ({stadt})", "unter": f"deutlich unter der Gesamtstadt ({stadt})"
+        return {"über": f"über der Gesamtstadt mit {stadt}, auch unter Berücksichtigung der Zufallsschwankung",
+                "unter": f"unter der Gesamtstadt mit {stadt}, auch unter Berücksichtigung der Zufallsschwankung"
                 }.get(x, f"vom Wert der Gesamtstadt ({stadt}) nicht sicher verschieden")
 
     satz = (f"Bei „{kurz.get(i, i)}“ leben die meisten Betroffenen in {top['stadtteil']} ({fmt.zahl(top['zaehler'])}; "
@@ -612,4 +613,4 @@ def betroffene_satz(std: pd.DataFrame, i: str, kurz: Mapping[str, str], einheit:
     if zweit is not None:
         satz += (f", gefolgt von {zweit['stadtteil']} ({fmt.zahl(zweit['zaehler'])}; Quote "
                  f"{fmt.wert(zweit['wert'], einheit)}, {lage(zweit['lage'])})")
-    return satz + ". „Deutlich“ heißt: Das 95-%-Intervall des Stadtteilwerts schließt den Wert der Gesamtstadt aus."
+    return satz + "."

@@ -76,16 +76,20 @@ def bildung_und_armut(pearson: pd.DataFrame, kurz: Mapping[str, str], n_stadttei
     satz = f"**Bildung und Armut.** Am stärksten hängen in den vorliegenden Daten {paar(s)}"
     if not _ist_armut(einordnung, s["y"]):
         armut = ok[[_ist_armut(einordnung, y) for y in ok["y"]]]
-        satz += f"; „{kurz[s['y']]}“ ist allerdings kein Armutsmaß (Einordnung: {einordnung[s['y']]})"
+        satz += (f"; „{kurz[s['y']]}“ ist allerdings kein Armutsmaß, sondern beschreibt die "
+                 f"{einordnung[s['y']]}")
         if len(armut):
-            satz += f". Unter den Armutsindikatoren hängen am stärksten {paar(armut.loc[armut['r'].abs().idxmax()])}"
+            satz += f". Unter den Paaren mit einem Armutsindikator hängen am stärksten {paar(armut.loc[armut['r'].abs().idxmax()])}"
     n_holm = int((ok["p_holm"] < 0.05).sum())
-    satz += (f". Von {len(ok)} auswertbaren Paaren bleiben nach der Korrektur für mehrere Tests {n_holm} auffällig; "
-             f"bei {n_stadtteile} Stadtteilen braucht es dafür mindestens einen Betrag von "
-             f"{fmt.zahl(statistik.r_kritisch(n_stadtteile), 2)}")
+    n = int(ok["n"].max())
+    satz += (f". Von {len(ok)} auswertbaren Paaren bleiben nach der Korrektur für mehrere Tests {n_holm} auffällig. "
+             f"Bei {n} Stadtteilen gilt ein Zusammenhang erst ab einem Korrelationskoeffizienten von "
+             f"±{fmt.zahl(statistik.r_kritisch(n), 2)} als statistisch auffällig")
     if len(ok) > 1:
-        satz += (f" ohne Korrektur und für das stärkste Paar nach der Korrektur für {len(ok)} Tests "
-                 f"{fmt.zahl(statistik.r_kritisch_korrigiert(n_stadtteile, len(ok)), 2)}")
+        satz += (f", nach der Korrektur für {len(ok)} Tests erst ab "
+                 f"±{fmt.zahl(statistik.r_kritisch_korrigiert(n, len(ok)), 2)}")
+    if int(ok["n"].min()) < n:
+        satz += "; bei Paaren mit weniger Stadtteilen liegt die Schwelle höher"
     return satz + " (@sec-bildung-armut)."
 
 
@@ -100,7 +104,7 @@ def bildungsschwerpunkt(uebersicht: pd.DataFrame, schwerpunkt: Sequence[int],
     erh = stufe[stufe == 1].index.tolist()
     return (
         "**Bildung als Schwerpunkt.** In den bildungsnahen Handlungsfeldern "
-        f"({fmt.aufzaehlung([hf_titel[h] for h in schwerpunkt])}) ergibt sich "
+        f"{fmt.aufzaehlung(['„' + hf_titel[h] + '“' for h in schwerpunkt])} ergibt sich "
         + (f"hoher Handlungsbedarf in {fmt.aufzaehlung(hoch)}" if hoch else "in keinem Stadtteil hoher Handlungsbedarf")
         + (f" und erhöhter Bedarf in {fmt.aufzaehlung(erh)}" if erh else "")
         + " (@sec-handlungsbedarfe)."
@@ -132,18 +136,20 @@ def bildung_schluessel(pearson: pd.DataFrame, kurz: Mapping[str, str], cfg: Mapp
             "Bildung als Schlüssel für Teilhabechancen in den Mittelpunkt der kommunalen Strategie zu stellen "
             "(@sec-strategien). ")
     if len(stuetzt):
-        satz += ("Die Daten stützen diesen Schluss, soweit Stadtteile verglichen werden: Über die Stadtteile hängen "
-                 + fmt.aufzaehlung([befund(z) for _, z in stuetzt.head(3).iterrows()])
-                 + " so zusammen, dass das Intervall null ausschließt. ")
+        satz += ("Die Daten zeigen, dass Bildungs- und Armutsindikatoren über die Stadtteile hinweg "
+                 "zusammenhängen: Bei " + fmt.aufzaehlung([befund(z) for _, z in stuetzt.head(3).iterrows()])
+                 + " schließt das 95-%-Intervall null aus. ")
     else:
-        satz += "Einen belastbaren Zusammenhang zwischen Bildungs- und Armutsindikatoren zeigen die Daten dieses Berichts nicht; der Schluss bleibt eine fachliche Setzung. "
+        satz += ("Einen belastbaren Zusammenhang zwischen Bildungs- und Armutsindikatoren zeigen die Daten dieses "
+                 "Berichts nicht; der Schluss bleibt eine fachliche Setzung. ")
     if len(offen):
-        satz += ("Nicht gestützt ist er für " + fmt.aufzaehlung([f"„{kurz[z['x']]}“ × „{kurz[z['y']]}“"
-                                                              for _, z in offen.head(3).iterrows()])
-                 + " – dort schließt das Intervall auch keinen Zusammenhang ein. ")
+        satz += ("Nicht belegt ist ein Zusammenhang bei " + fmt.aufzaehlung(
+            [f"„{kurz[z['x']]}“ und „{kurz[z['y']]}“" for _, z in offen.head(3).iterrows()])
+                 + ": Dort schließt das Intervall null ein. ")
     satz += (f"Was die Daten nicht zeigen können: Sie beschreiben {n_stadtteile} Stadtteile, nicht einzelne Kinder "
-             "(ökologischer Fehlschluss), und einen Zusammenhang, keine Wirkung – ob Bildungsangebote die Folgen von "
-             "Armut ausgleichen, muss die Evaluation der Maßnahmen zeigen (@sec-wirkungsziele).")
+             "(ökologischer Fehlschluss), und einen Zusammenhang, keine Wirkung – ob Bildung der Schlüssel ist und "
+             "Bildungsangebote die Folgen von Armut ausgleichen, muss die Evaluation der Maßnahmen zeigen "
+             "(@sec-fortschreibung).")
     return satz
 
 

@@ -454,16 +454,11 @@ def befund(index: pd.DataFrame, robust: pd.DataFrame, n_varianten: int, stichtag
 
     saetze = []
     anz = index["klasse"].value_counts()
-    adjektiv = {"hoch": "hohen", "mittel": "mittleren", "niedrig": "niedrigen", "sehr niedrig": "sehr niedrigen"}
-
-    def anzahl(k: str) -> str:
-        a = int(anz.get(k, 0))
-        zahl = {0: "kein", 1: "ein"}.get(a, str(a))
-        return f"{zahl} {'Stadtteil' if a <= 1 else 'Stadtteile'} einen {adjektiv[k]}"
-
-    teile = [anzahl(k) for k in STATUS_KLASSEN]
-    saetze.append(f"Nach dem Statusindex haben am {stichtag} in den vorliegenden Daten "
-                  f"{fmt.aufzaehlung(teile)} sozialen Status.")
+    adjektiv = {"hoch": "hohem", "mittel": "mittlerem", "niedrig": "niedrigem", "sehr niedrig": "sehr niedrigem"}
+    teile = [f"{fmt.anzahl(int(anz.get(k, 0)), 'Stadtteil', 'Stadtteile', 'm', 'akk')} mit {adjektiv[k]}"
+             for k in STATUS_KLASSEN]
+    saetze.append(f"Nach dem Statusindex gibt es am {stichtag} in den vorliegenden Daten "
+                  f"{fmt.aufzaehlung(teile)} sozialem Status.")
     t = index.dropna(subset=["index"]).sort_values("index", ascending=False)
     if len(t):
         saetze.append(f"Den niedrigsten Status hat {t.iloc[0]['stadtteil']} (Index {fmt.vorzeichen(t.iloc[0]['index'], 2)}), "
@@ -506,14 +501,17 @@ def methode_text(cfg: Mapping, katalog: pd.DataFrame) -> str:
 
     titel = katalog.set_index("id")["titel"]
     gew = gewichte(cfg["status"])
-    teile = [f"{titel.get(i, i)} (Gewicht {fmt.zahl(w, 0 if float(w).is_integer() else 1)})" for i, w in gew.items()]
+    gleich = gew.nunique() == 1
+    teile = [f"„{titel.get(i, i)}“" + ("" if gleich else f" (Gewicht {fmt.zahl(w, 0 if float(w).is_integer() else 1)})")
+             for i, w in gew.items()]
     g = [k["bis"] for k in cfg["status"]["klassen"][:-1]]
-    dyn = [titel.get(i, i) for i in gewichte(cfg["dynamik"]).index]
+    dyn = [f"„{titel.get(i, i)}“" for i in gewichte(cfg["dynamik"]).index]
     return (
-        f"Der Statusindex fasst {len(gew)} Indikatoren zusammen: {fmt.aufzaehlung(teile)}. "
+        f"Der Statusindex fasst {len(gew)}{' gleich gewichtete' if gleich else ''} Indikatoren zusammen: "
+        f"{fmt.aufzaehlung(teile)}. "
         f"Die Klassen folgen den Standardabweichungen des Index: „hoch“ bis {fmt.vorzeichen(g[0], 1)}, "
         f"„mittel“ bis {fmt.vorzeichen(g[1], 1)}, „niedrig“ bis {fmt.vorzeichen(g[2], 1)}, darüber „sehr niedrig“. "
-        f"Der Dynamikindex beruht auf der Veränderung von {fmt.aufzaehlung(dyn)} über "
+        f"Der Dynamikindex beruht auf der Veränderung der Indikatoren {fmt.aufzaehlung(dyn)} über "
         f"{cfg['dynamik']['jahre']} Jahre bis zum Berichtsjahr."
     )
 

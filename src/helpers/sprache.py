@@ -5,8 +5,9 @@ Hervest". Which districts take an article is data: the optional column ``artikel
 ``stadtteile.csv`` (``der``, ``die``, ``das`` or empty). :func:`satz` puts the article in
 front of such a name in the case its context asks for:
 
-- after a dative preposition (in, aus, bei, mit, nach, von, zu, seit, gegenüber) the dative,
-  with the usual contractions ("im", "zur", "vom", "beim");
+- after a dative preposition (in, aus, bei, mit, nach, von, zu, seit, gegenüber) and after the
+  two-way prepositions that locate (an, auf, neben, vor, hinter) the dative, with the usual
+  contractions ("im", "zur", "vom", "beim", "am");
 - after an accusative preposition (für, durch, gegen, ohne, um) the accusative;
 - otherwise the nominative, capitalised at the start of a sentence.
 
@@ -29,15 +30,18 @@ FORMEN = {
     "die": {"nom": "die", "akk": "die", "dat": "der"},
     "das": {"nom": "das", "akk": "das", "dat": "dem"},
 }
-DATIV = ("in", "aus", "bei", "mit", "nach", "von", "zu", "seit", "gegenüber", "außer", "zwischen")
+DATIV = ("in", "aus", "bei", "mit", "nach", "von", "zu", "seit", "gegenüber", "außer", "zwischen",
+         # two-way prepositions: in a report's sentences they locate ("auf der Hardt"), so dative
+         "an", "auf", "neben", "vor", "hinter")
 AKKUSATIV = ("für", "durch", "gegen", "ohne", "um")
 ZUSAMMEN = {("in", "dem"): "im", ("zu", "der"): "zur", ("zu", "dem"): "zum", ("von", "dem"): "vom",
-            ("bei", "dem"): "beim"}
+            ("bei", "dem"): "beim", ("an", "dem"): "am"}
 # Words before a name that already determine it (no article then).
 BESTIMMT = re.compile(r"(?:\b(?:der|die|das|dem|den|des|im|zum|zur|vom|beim|ins|am)\s+)$", re.I)
 # Between two items of an enumeration, an item's value in parentheses allowed: "in A (3 %) und B".
 LISTE = re.compile(r"^(?:\s*\([^()]*\))?(?:,\s*|\s+(?:und|oder|sowie)\s+)$")
-SKIP_LINE = re.compile(r"^\s*(?:#|\||:|!\[|<)")
+# Headings, table rows, images and HTML stay as they are; a table caption (": Werte in …") is a sentence.
+SKIP_LINE = re.compile(r"^\s*(?:#|\||!\[|<)")
 
 
 def artikel_aus(stadtteile) -> dict[str, str]:

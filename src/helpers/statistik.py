@@ -377,9 +377,7 @@ def gepoolte_summen(indikatoren: pd.DataFrame, katalog: pd.DataFrame, ids: Seque
 
     Columns ``stadtteil``, ``indikator``, ``zaehler``, ``nenner``, ``wert``
     (Σ zaehler / Σ nenner × faktor), ``jahre`` (the years with data, "2016–2018"). A district with a suppressed
-    year gets NaN (its pooled value could reveal the suppressed count) – on the internal,
-    unsuppressed table (:meth:`helpers.daten.Datenbestand.indikatoren_intern`) no year is
-    suppressed, so pooling never loses a district.
+    year gets NaN (its pooled value could reveal the suppressed count).
     """
     kat = katalog.set_index("id")
     t = indikatoren[indikatoren["indikator"].isin(list(ids)) & indikatoren["jahr"].isin(list(jahre))
@@ -572,9 +570,7 @@ def methoden_text(k: pd.DataFrame, n_stadtteile: int, kurz: Mapping[str, str], s
             f"(Niveau 5 % geteilt durch {m}, erster Schritt des Verfahrens nach Holm, bei n = {n_voll}).")
     if m and (k.loc[k["berechnet"], "n"] == n_stadtteile).all():
         saetze.append(
-            f"Alle Koeffizienten beruhen auf allen {n_stadtteile} Stadtteilen: Gerechnet wird mit den internen, nicht "
-            "gesperrten Fallzahlen; veröffentlicht werden nur Koeffizienten, Intervalle und p-Werte sowie die "
-            "Stadtteilwerte, die ohnehin veröffentlicht werden dürfen (Ausgabeprüfung, siehe Anhang „Methoden“).")
+            f"Alle Koeffizienten beruhen auf allen {n_stadtteile} Stadtteilen.")
     kleiner = k[k["berechnet"] & (k["n"] < n_stadtteile)]
     if len(kleiner):
         n_min = int(kleiner["n"].min())
@@ -707,10 +703,6 @@ def gepoolt_text(pool: pd.DataFrame | None, pe_ok: pd.DataFrame, jahre: Sequence
                  f"die größte Abweichung der Koeffizienten beträgt "
                  f"{fmt.zahl(max(abs(fmt.gerundet(a, 2) - fmt.gerundet(b, 2)) for a, b in zip(beide['r'], beide['r_jahr'])), 2)}.")
     satz += f" Nach der Holm-Korrektur bleiben gepoolt {int((pp['p_holm'] < 0.05).sum())} Paare auffällig."
-    if len(pp) and (pp["n"] == n_stadtteile).all():
-        return satz + (f" In jedes Paar gehen alle {n_stadtteile} Stadtteile ein, auch solche mit gesperrten "
-                       "Einzelwerten: Gezählt wird mit den internen Fallzahlen, veröffentlicht werden nur die "
-                       "Koeffizienten.")
     return satz + (" Ein Stadtteil, dessen Wert in einem der Jahre gesperrt ist, erhält keinen gepoolten Wert, "
                    "weil sich der gesperrte Wert sonst zurückrechnen ließe.")
 
@@ -732,8 +724,9 @@ def stabilitaet_tabelle(werte: pd.DataFrame, pearson: pd.DataFrame, kurz: Mappin
         e = einfluss(werte[a], werte[b], werte.index)
         zeilen.append({"Bildung": kurz[b], "Armut": kurz[a], "r": fmt.zahl(loo["r"], 2),
                        "r ohne je einen Stadtteil": f"{fmt.zahl(loo['r_min'], 2)} bis {fmt.zahl(loo['r_max'], 2)}",
-                       "Einflussreichster Stadtteil": loo["einflussreichster"],
-                       "Größte Cook-Distanz": fmt.zahl(e["cooks_d"].max(), 2)})
+                       "Stadtteil mit der größten Änderung von r": loo["einflussreichster"],
+                       "Größte Cook-Distanz (Stadtteil)": f"{fmt.zahl(e['cooks_d'].max(), 2)} "
+                                                          f"({e.loc[e['cooks_d'].idxmax(), 'stadtteil']})"})
     return pd.DataFrame(zeilen) if zeilen else pd.DataFrame({"Hinweis": ["Kein Paar auswertbar."]})
 
 
@@ -796,13 +789,14 @@ def paar_text(pa: Paaranalyse, kurz: Mapping[str, str], einheit: Mapping[str, st
                     f"Berechnung ein, {'wird' if len(nicht_gezeigt) == 1 else 'werden'} in der Abbildung aber nicht als "
                     f"Punkt gezeigt, weil {'sein Wert' if len(nicht_gezeigt) == 1 else 'ihre Werte'} aus Gründen des "
                     f"Datenschutzes gesperrt {'ist' if len(nicht_gezeigt) == 1 else 'sind'}. ") if nicht_gezeigt else ""
-    je = "Je Prozentpunkt" if einheit[y] == "%" else f"Je Einheit ({einheit[y]})"
+    je = "Je Prozentpunkt mehr bei" if einheit[y] == "%" else f"Je Einheit ({einheit[y]}) mehr bei"
     um = "Prozentpunkte" if einheit[x] == "%" else f"Einheiten ({einheit[x]})"
     return (
         befund_paar(pa.zeile.to_dict() | {"methode": "pearson"}, kurz[x], kurz[y]) + " "
         + (f"Nicht enthalten {'ist' if len(ohne) == 1 else 'sind'} {fmt.aufzaehlung(ohne)}, "
-           "deren Werte gesperrt sind. " if ohne else "") + gezeigt_satz
-        + f"{je} {kurz[y]} liegt {kurz[x]} im Mittel um {fmt.zahl(abs(fit['steigung']), 2)} {um} "
+           + ("dessen Wert gesperrt ist. " if len(ohne) == 1 else "deren Werte gesperrt sind. ") if ohne else "")
+        + gezeigt_satz
+        + f"{je} „{kurz[y]}“ liegt „{kurz[x]}“ im Mittel um {fmt.zahl(abs(fit['steigung']), 2)} {um} "
         f"{'höher' if fit['steigung'] > 0 else 'niedriger'} (Bestimmtheitsmaß R² = {fmt.zahl(fit['r2'], 2)}). "
         f"Lässt man jeweils einen Stadtteil weg, liegt r zwischen {fmt.zahl(loo['r_min'], 2)} und "
         f"{fmt.zahl(loo['r_max'], 2)}; am stärksten verändert ihn {loo['einflussreichster']} "

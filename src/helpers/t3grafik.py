@@ -455,7 +455,7 @@ def ziel_stadtteile(bewertung: pd.DataFrame, einheit: str):
         ax.plot([z["basiswert"], z["wert_aktuell"]], [yi, yi], color="#999999", lw=1)
     ax.scatter(t["basiswert"], y, facecolor="white", edgecolor="#333333", s=30, zorder=3, label="Ausgangswert")
     ax.scatter(t["wert_aktuell"], y, color=[STATUS_FARBEN.get(s, "#777777") for s in t["status"]], s=34, zorder=4,
-               label="neuester Wert")
+               label="Wert am Stichtag")
     ax.scatter(t["zielwert"], y, marker="*", color=grafik.FARBE_STADT, s=60, zorder=5, label="Zielwert")
     ax.set_yticks(y, t["stadtteil"])
     ax.invert_yaxis()

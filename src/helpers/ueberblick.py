@@ -24,6 +24,8 @@ UNGUENSTIGER = "ungünstiger"
 UNVERAENDERT = "unverändert"
 OHNE_WERTUNG = "ohne Wertung"
 KEIN_VERGLEICH = "kein Vergleich"
+#: An election held at or before the comparison date: its change does not fall into the period.
+KEINE_NEUE_WAHL = "keine Wahl seit dem Vergleichsjahr"
 
 
 def jaehrlich(katalog, indikator: str) -> bool:
@@ -125,7 +127,8 @@ def gesamtstadt(ind: pd.DataFrame, katalog, jahr: int, handlungsfelder: Sequence
             "ueber": np.nan if absolut else int((diff > 0).sum()),
             "unter": np.nan if absolut else int((diff < 0).sum()),
             "stadtteile": len(t),
-            "bewertung": bewertung(wert - vorher, r["richtung"], stellen),
+            "bewertung": (KEINE_NEUE_WAHL if vj is not None and j is not None and jv is not None and j <= vj
+                          and r["richtung"] != "neutral" else bewertung(wert - vorher, r["richtung"], stellen)),
         })
     return pd.DataFrame(zeilen)
 

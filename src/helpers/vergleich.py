@@ -460,8 +460,9 @@ def _intervall_zaehlung(t: pd.DataFrame, kurz: Mapping[str, str], ids: Sequence[
 
 
 def deutlich_saetze(std: pd.DataFrame, kurz: Mapping[str, str], ids: Sequence[str] | None = None) -> list[str]:
-    """Which districts lie clearly (95 % interval entirely) above or below the city, per indicator –
-    the only basis on which the report says "deutlich über/unter der Gesamtstadt"."""
+    """Which districts lie above or below the city beyond chance (95 % interval entirely on one side),
+    per indicator. ("deutlich" in Teil II asks for this and a distance of more than one standard
+    deviation of the district values; see :func:`helpers.texte.auffaelligkeiten`.)"""
     from helpers import format as fmt
     from helpers.statistik import lage_zur_stadt
 
@@ -479,9 +480,10 @@ def deutlich_saetze(std: pd.DataFrame, kurz: Mapping[str, str], ids: Sequence[st
         n_ci = int(g["ci_unten"].notna().sum())
         teile = []
         if ueber:
-            teile.append(f"deutlich über der Gesamtstadt {'liegt' if len(ueber) == 1 else 'liegen'} {nennung(ueber)}")
+            teile.append(f"mit dem ganzen Intervall über der Gesamtstadt {'liegt' if len(ueber) == 1 else 'liegen'} "
+                         f"{nennung(ueber)}")
         if unter:
-            teile.append(f"deutlich darunter {nennung(unter)}")
+            teile.append(f"darunter {nennung(unter)}")
         rest = n_ci - len(ueber) - len(unter)
         if rest:
             teile.append(f"bei {rest} von {n_ci} Stadtteilen schließt das Intervall den Wert der Gesamtstadt ein")

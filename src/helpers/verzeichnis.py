@@ -93,4 +93,4 @@ def abkuerzungen_tabelle(katalog) -> str:
 
     t = katalog.abkuerzungen
     df = pd.DataFrame({"Abkürzung": t["kuerzel"].tolist(), "Bedeutung": t["bedeutung"].tolist()})
-    return mit_breiten(fmt.markdown_tabelle(df), [18, 82])
+    return mit_breiten(fmt.markdown_tabelle(df, rechtsbuendig=[]), [18, 82])

@@ -99,10 +99,12 @@ def letzte_wahlen(alle: pd.DataFrame, berichtsjahr: int) -> pd.DataFrame:
 
 
 def juengste(letzte: pd.DataFrame) -> pd.Series:
-    """The most recent of the latest elections (ties: the first in catalog order)."""
+    """The most recent of the latest elections. The data know only the year; of two elections in the
+    same year the later one in catalog order counts (the catalog lists them as they usually follow
+    within a year: Landtag in spring, Bundestag in autumn)."""
     if letzte.empty:
         raise ValueError("Bis zum Berichtsjahr liegt keine Wahl in den Daten vor.")
-    return letzte.loc[letzte["jahr"].idxmax()]
+    return letzte[letzte["jahr"] == letzte["jahr"].max()].iloc[-1]
 
 
 # --------------------------------------------------------------------------- turnout by district

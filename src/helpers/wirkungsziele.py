@@ -53,19 +53,19 @@ ARTEN = ("relativ", "punkte", "absolut", "abstand_stadt")
 RICHTUNG = {"belastung": -1.0, "vorteil": 1.0}
 SPALTEN = ["ziel", "titel", "indikator", "ebene", "stadtteil", "basisjahr", "basiswert", "zieljahr",
            "zielwert", "jahr_aktuell", "wert_aktuell", "pfadwert", "vorsprung", "toleranz", "status",
-           "trend_steigung", "trend_prognose", "trend_bewertung"]
+           "trend_steigung", "trend_prognose", "trend_bewertung", "grenze"]
 TRENDJAHRE = 5
 KNAPP = "knapp dahinter"
 #: The one definition of each status, used by :func:`status`, the tables, the charts and the chapter text.
 STATUS_DEFINITIONEN = {
-    "erreicht": "der neueste Wert liegt bereits auf oder jenseits des Zielwerts (auch vor dem Zieljahr); bei "
+    "erreicht": "der Wert am Stichtag liegt bereits auf oder jenseits des Zielwerts (auch vor dem Zieljahr); bei "
                 "Zielen, die die Abhängigkeit vom Stadtteil verringern sollen, gilt ein Stadtteil, der günstiger als "
-                "die Gesamtstadt liegt, als „erreicht“, solange er nicht ungünstiger als die Gesamtstadt wird – "
-                "eine Annäherung an die Gesamtstadt ist dort das Ziel, kein Rückschritt",
-    "auf Kurs": "der neueste Wert liegt auf oder vor dem geraden Pfad vom Ausgangs- zum Zielwert",
-    KNAPP: "der neueste Wert liegt hinter dem Pfad, aber nicht weiter, als es die zufällige Schwankung bei der "
+                "die Gesamtstadt liegt, als „erreicht“, solange er nicht ungünstiger als die Gesamtstadt wird; sein "
+                "Zielwert ist eine Grenze („höchstens“ oder „mindestens“ der Wert der Gesamtstadt)",
+    "auf Kurs": "der Wert am Stichtag liegt auf oder vor dem geraden Pfad vom Ausgangs- zum Zielwert",
+    KNAPP: "der Wert am Stichtag liegt hinter dem Pfad, aber nicht weiter, als es die zufällige Schwankung bei der "
            "jeweiligen Fallzahl erwarten lässt (95-%-Schwankungsbreite)",
-    "nicht auf Kurs": "der neueste Wert liegt weiter hinter dem Pfad",
+    "nicht auf Kurs": "der Wert am Stichtag liegt weiter hinter dem Pfad",
 }
 BEWERTET = tuple(STATUS_DEFINITIONEN)
 
@@ -262,6 +262,8 @@ def bewerten(
                            else status(basis, ziel, akt, pfad, d, basisjahr, jahr_akt, toleranz)),
                 "trend_steigung": steigung, "trend_prognose": prognose,
                 "trend_bewertung": trend_bewertung(prognose, ziel, basis, d),
+                # a district better than the city keeps the city value as a limit, not as a goal
+                "grenze": ("mindestens" if d > 0 else "höchstens") if untergrenze else "",
             })
     out = pd.DataFrame(zeilen, columns=SPALTEN)
     out["jahr_aktuell"] = out["jahr_aktuell"].astype("Int64")
@@ -322,7 +324,7 @@ def tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
         "Ziel": t["titel"],
         "Ausgangswert": [f"{_wert(w, e)} ({j})" for w, e, j in zip(t["basiswert"], einheit, t["basisjahr"])],
         "Zielwert": [f"{_wert(w, e)} ({j})" for w, e, j in zip(t["zielwert"], einheit, t["zieljahr"])],
-        "Neuester Wert": [f"{_wert(w, e)} ({j})" if pd.notna(j) else "–"
+        "Wert am Stichtag": [f"{_wert(w, e)} ({j})" if pd.notna(j) else "–"
                           for w, e, j in zip(t["wert_aktuell"], einheit, t["jahr_aktuell"])],
         "Status": t["status"],
         "Bisheriger Trend": t["trend_bewertung"],
@@ -340,8 +342,9 @@ def stadtteil_tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.Data
         "Ziel": t["titel"],
         "Stadtteil": t["stadtteil"],
         "Ausgangswert": [_wert(w, e) for w, e in zip(t["basiswert"], einheit)],
-        "Zielwert": [_wert(w, e) for w, e in zip(t["zielwert"], einheit)],
-        "Neuester Wert": [_wert(w, e) + (f" ({j})" if pd.notna(j) and j != letztes else "")
+        "Zielwert": [f"{g} {_wert(w, e)}".strip() for w, e, g in zip(t["zielwert"], einheit,
+                                                                    t.get("grenze", [""] * len(t)))],
+        "Wert am Stichtag": [_wert(w, e) + (f" ({j})" if pd.notna(j) and j != letztes else "")
                           for w, e, j in zip(t["wert_aktuell"], einheit, t["jahr_aktuell"])],
         "Status": t["status"],
     }).reset_index(drop=True)
@@ -421,7 +424,7 @@ def grenzen_text(cfg: Mapping) -> str:
     """What the status of a target can and cannot say, with the years of the target file."""
     return (
         f"Die Ziele beziehen sich auf das Basisjahr {cfg['basisjahr']} und das Zieljahr {cfg['zieljahr']}. "
-        "Der Status vergleicht den neuesten Wert mit einem geraden Pfad vom Ausgangs- zum Zielwert; "
+        "Der Status vergleicht den Wert am Stichtag mit einem geraden Pfad vom Ausgangs- zum Zielwert; "
         "das ist eine einfache Richtschnur, keine Prognose. Ob eine Veränderung auf Maßnahmen der Stadt "
         "zurückgeht, kann der Vergleich nicht zeigen – dafür braucht es die Evaluation einzelner Angebote."
     )
