@@ -386,6 +386,10 @@ def test_download_beschreibung_deckt_spalten_der_dateien():
     idx = sozialindex.sozialindex(d.indikatoren, d.katalog.indikatoren, cfg, d.bericht.berichtsjahr)
     spalten = {("z_<indikator>" if c.startswith("z_") else c) for c in sozialindex.csv_tabelle(idx).columns}
     assert spalten == set(anhang.DOWNLOADS["sozialindex.csv"][1])
+    from helpers import bedarfe
+
+    leer = pd.DataFrame(columns=bedarfe.SPALTEN)
+    assert set(bedarfe.csv_tabelle(leer).columns) == set(anhang.DOWNLOADS[bedarfe.DOWNLOAD][1])
 
 
 def test_steckbrief_listet_nur_bedarfe_nicht_grenzwertiges_oder_nicht_bewertbares():

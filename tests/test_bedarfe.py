@@ -200,3 +200,28 @@ def test_demodaten_permutiert_bedarfe_folgen_den_stadtteilen():
     p = rechnen(perm).rename(index={neu: alt for alt, neu in abb.items()}).loc[a.index]
     pd.testing.assert_frame_equal(a, p)
     assert (a.to_numpy() > 0).any() and (a.to_numpy() == 0).any()
+
+
+def test_many_districts_shorten_the_needs_tables_and_keep_every_need():
+    """Above tabelle_bis the chapter shows the districts and rows with a need; the rest is counted
+    and left to the download (issue 13)."""
+    from helpers import bedarfe as bd, darstellung
+
+    n = darstellung.regeln().tabelle_bis + 10
+    namen = [f"S{i:02d}" for i in range(n)]
+    ueb = pd.DataFrame({"Stadtteil": namen, "HF 1": ["hoch" if i % 7 == 0 else "–" for i in range(n)],
+                        "HF 2": ["grenzwertig" if i % 5 == 0 else "–" for i in range(n)]})
+    kurz = bd.uebersicht_kuerzen(ueb)
+    mit = sum(1 for i in range(n) if i % 7 == 0)
+    assert len(kurz) == mit + 1 and kurz.iloc[-1, 0].startswith(f"*… {n - mit} weitere Stadtteile ohne")
+    assert bd.DOWNLOAD in kurz.iloc[-1, 0]
+    assert bd.uebersicht_kuerzen(ueb.head(5)).equals(ueb.head(5))  # few districts: unchanged
+    beg = pd.DataFrame({c: [""] * 3 for c in bd.BEGRUENDUNG_SPALTEN})
+    beg["Bewertung"] = ["hoher Bedarf", "grenzwertig", "nicht bewertbar"]
+    kurz = bd.begruendung_kuerzen(beg, n)
+    assert kurz["Bewertung"].tolist()[:1] == ["hoher Bedarf"] and "2 weitere Prüfungen" in kurz.iloc[-1, 0]
+    assert bd.begruendung_kuerzen(beg, 11).equals(beg)
+    betr = pd.DataFrame({"Stadtteil": namen, "X: Anzahl": [str(i) for i in range(n)], "X: Quote": ["1,0"] * n})
+    kurz = bd.betroffene_kuerzen(betr)
+    top = 2 * darstellung.regeln().auswahl_tabelle
+    assert kurz["Stadtteil"].tolist()[:top] == namen[::-1][:top] and "weitere Stadtteile" in kurz.iloc[-1, 0]

@@ -540,6 +540,26 @@ DOWNLOADS: dict[str, tuple[str, dict[str, str]]] = {
             "typ": "Kombination aus Status- und Dynamikklasse",
         },
     ),
+    "handlungsbedarfe.csv": (
+        "Jede Prüfung der Regeln für Handlungsbedarfe (Teil III): auch die grenzwertigen und die nicht "
+        "bewertbaren Fälle, die das Kapitel bei vielen Stadtteilen nur zählt.",
+        {
+            "stadtteil": "Name des Stadtteils",
+            "handlungsfeld": "Nummer des Handlungsfelds",
+            "regel": "Kennung der Regel",
+            "stufe": "Stufe, die die Regel auslöst (1 = erhöht, 2 = hoch)",
+            "bewertung": "Ergebnis: erhöhter Bedarf, hoher Bedarf, grenzwertig oder nicht bewertbar",
+            "indikator": "Kennung des Indikators (leer bei Regeln zum Sozialindex)",
+            "wert": "Wert des Stadtteils (bei zusammengefassten Jahren deren Wert)",
+            "schwelle": "Schwelle der Regel in der Einheit des Indikators",
+            "zaehler": "Zahl der Betroffenen (bei Anteilen von Personen)",
+            "nenner": "Bezugsgröße",
+            "ci_unten": "untere Grenze des 95-%-Konfidenzintervalls (Wilson)",
+            "ci_oben": "obere Grenze des 95-%-Konfidenzintervalls (Wilson)",
+            "jahre": "Jahr oder zusammengefasste Jahre",
+            "hinweis": "warum grenzwertig oder nicht bewertbar",
+        },
+    ),
     "korrelationen.csv": (
         "Zusammenhänge zwischen Kernindikatoren über die Stadtteile (Teil III).",
         {
@@ -560,7 +580,8 @@ DOWNLOADS: dict[str, tuple[str, dict[str, str]]] = {
 
 
 #: Downloads that exist only when Teil III computes them (file → rule file that switches it on).
-DOWNLOADS_REGEL = {"sozialindex.csv": "sozialindex.yml", "korrelationen.csv": "korrelationen.yml"}
+DOWNLOADS_REGEL = {"sozialindex.csv": "sozialindex.yml", "korrelationen.csv": "korrelationen.yml",
+                   "handlungsbedarfe.csv": "bedarfe.yml"}
 
 
 def verfuegbare_downloads(ordner: Path, downloads: Mapping = DOWNLOADS) -> dict:

@@ -614,3 +614,63 @@ def betroffene_satz(std: pd.DataFrame, i: str, kurz: Mapping[str, str], einheit:
         satz += (f", gefolgt von {zweit['stadtteil']} ({fmt.zahl(zweit['zaehler'])}; Quote "
                  f"{fmt.wert(zweit['wert'], einheit)}, {lage(zweit['lage'])})")
     return satz + "."
+
+
+# --------------------------------------------------------------------------- many districts
+
+#: The download with every check of the rules (the chapter shortens its tables for many districts).
+DOWNLOAD = "handlungsbedarfe.csv"
+
+
+def csv_tabelle(treffer: pd.DataFrame) -> pd.DataFrame:
+    """Every check of the rules, machine-readable (content of :data:`DOWNLOAD`)."""
+    spalten = ["stadtteil", "handlungsfeld", "regel", "stufe", "bewertung", "indikator", "wert", "vergleichswert",
+               "zaehler", "nenner", "ci_unten", "ci_oben", "jahre", "hinweis"]
+    t = treffer.reindex(columns=spalten).copy()
+    t["bewertung"] = [BEDARF_STUFEN.get(int(s), b) if b == BEDARF else b for b, s in zip(t["bewertung"], t["stufe"])]
+    return t.rename(columns={"vergleichswert": "schwelle"}).reset_index(drop=True)
+
+
+def _hinweiszeile(tab: pd.DataFrame, text: str) -> pd.DataFrame:
+    return pd.concat([tab, pd.DataFrame([[f"*{text}*", *[""] * (tab.shape[1] - 1)]], columns=tab.columns)],
+                     ignore_index=True)
+
+
+def uebersicht_kuerzen(tab: pd.DataFrame) -> pd.DataFrame:
+    """:func:`uebersicht_tabelle` for many districts (above ``tabelle_bis``): only districts with a need."""
+    from helpers import darstellung
+
+    if len(tab) <= darstellung.regeln().tabelle_bis:
+        return tab
+    felder = tab.columns[1:]
+    mit = tab[tab[felder].isin(list(STUFEN.values())).any(axis=1)]
+    rest = len(tab) - len(mit)
+    return _hinweiszeile(mit, f"… {fmt.anzahl(rest, 'weiterer Stadtteil', 'weitere Stadtteile')} ohne "
+                              f"Handlungsbedarf (alle Prüfungen: Downloads, {DOWNLOAD}) …") if rest else mit
+
+
+def begruendung_kuerzen(tab: pd.DataFrame, n_stadtteile: int) -> pd.DataFrame:
+    """:func:`begruendung_tabelle` for many districts: the rows that establish a need; the borderline
+    and not assessable checks are counted and left to the download."""
+    from helpers import darstellung
+
+    if n_stadtteile <= darstellung.regeln().tabelle_bis:
+        return tab
+    mit = tab[tab["Bewertung"].isin(list(BEDARF_STUFEN.values()))]
+    rest = len(tab) - len(mit)
+    return _hinweiszeile(mit, f"… {fmt.anzahl(rest, 'weitere Prüfung', 'weitere Prüfungen', 'f')} (grenzwertig "
+                              f"oder nicht bewertbar): Downloads, {DOWNLOAD} …") if rest else mit
+
+
+def betroffene_kuerzen(tab: pd.DataFrame) -> pd.DataFrame:
+    """:func:`betroffene_tabelle` for many districts: those with the most people concerned (first indicator)."""
+    from helpers import darstellung
+
+    r = darstellung.regeln()
+    if len(tab) <= r.tabelle_bis:
+        return tab
+    anzahl = pd.to_numeric(tab.iloc[:, 1].str.replace(".", "", regex=False), errors="coerce")
+    oben = tab.loc[anzahl.sort_values(ascending=False, kind="stable").index[:2 * r.auswahl_tabelle]]
+    rest = len(tab) - len(oben)
+    return _hinweiszeile(oben, f"… {fmt.anzahl(rest, 'weiterer Stadtteil', 'weitere Stadtteile')} mit weniger "
+                               "Betroffenen (alle Werte: Downloads, indikatoren.csv) …")

@@ -34,6 +34,7 @@ class Regeln:
     felder_max: int = 20
     streu_namen_bis: int = 20
     streu_namen_auswahl: int = 8
+    glossar_links_bis: int = 30
 
 
 _aktuell: Regeln | None = None

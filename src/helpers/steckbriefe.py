@@ -473,8 +473,18 @@ def steckbrief(
 
 
 def steckbriefe(ind: pd.DataFrame, katalog, stadtteile: pd.DataFrame, jahr: int, **kw) -> str:
-    """The profiles of all districts in the order of ``stadtteile.csv``."""
+    """The profiles of all districts in the order of ``stadtteile.csv`` (indicator titles linked to the
+    glossary up to ``glossar_links_bis`` districts, see :func:`glossar_links`)."""
+    if not glossar_links(len(stadtteile)):
+        kw["glossar"] = None
     return "\n".join(steckbrief(ind, katalog, stadtteile, n, jahr, **kw) for n in stadtteile["name"])
+
+
+def glossar_links(n_stadtteile: int) -> bool:
+    """Whether the profiles' tables link each indicator to the glossary (``darstellung.yml``)."""
+    from helpers import darstellung
+
+    return n_stadtteile <= darstellung.regeln().glossar_links_bis
 
 
 def karten_panels(ind: pd.DataFrame, katalog_ind: pd.DataFrame, ids: Sequence[str], jahr: int) -> list[dict]:
@@ -533,8 +543,9 @@ def lesehilfe_text(stadt: str, n_stadtteile: int, jahr: int, n_kern: int, mindes
         "der Gesamtstadt abweicht, sonst „ähnlich“; bei absoluten Zahlen wird keine Abweichung berechnet, und "
         "beschreibende Indikatoren ohne Lesart erhalten „–“. "
         f"„{fmt.GESPERRT}“ kennzeichnet Werte, die wegen kleiner Fallzahlen gesperrt sind, „{fmt.UNSICHER}“ Anteile "
-        f"auf kleiner Basis (Nenner unter {fmt.zahl(mindestnenner)}). Die Titel der Indikatoren führen "
-        "zu ihrer Definition im Glossar."
+        f"auf kleiner Basis (Nenner unter {fmt.zahl(mindestnenner)}). "
+        + ("Die Titel der Indikatoren führen zu ihrer Definition im Glossar." if glossar_links(n_stadtteile) else
+           "Die Definition jedes Indikators steht im Glossar im Anhang.")
     ]
     if mit_index:
         teile.append(

@@ -86,15 +86,27 @@ def add_alt_text(source: str, alts: Mapping[str, str]) -> str:
 
 
 def compile_pdf(typ: Path, pdf: Path, *, root: Path) -> None:
-    """Compile with the bundled fonts only, so every machine produces the same PDF."""
-    import typst
+    """Compile with the bundled fonts only, so every machine produces the same PDF.
 
-    try:
-        typst.compile(str(typ), output=str(pdf), root=str(root), ignore_system_fonts=True,
-                      pdf_standards=PDF_STANDARDS)
-    except Exception as err:  # typst raises its own TypstError (message, hints, trace)
+    Typst runs in a child process: its memory (most of the build's peak for a city with many
+    districts) is returned when it ends instead of staying with the build process.
+    """
+    import subprocess
+    import sys
+
+    code = ("import sys, typst\n"
+            "try:\n"
+            "    typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], ignore_system_fonts=True,\n"
+            "                  pdf_standards=sys.argv[4:])\n"
+            "except Exception as err:\n"
+            "    sys.stderr.write(str(err))\n"
+            "    sys.exit(1)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(typ), str(pdf), str(root), *PDF_STANDARDS],
+                          capture_output=True, text=True, encoding="utf-8", errors="replace")
+    if proc.returncode != 0:  # typst's own message (with hints and trace) comes on stderr
+        err = proc.stderr.strip() or f"Exit-Code {proc.returncode}"
         hint = ("\nDas PDF wird als barrierefreies PDF/UA-1 erzeugt: jede Abbildung braucht einen "
                 "Alternativtext (fig-alt in der Notebook-Zelle, alt=\"…\" an Bildern im Kapitel)."
-                if "PDF/UA" in str(err) else "")
+                if "PDF/UA" in err else "")
         raise BuildError(f"Typst konnte das PDF nicht erzeugen:\n{err}{hint}\n"
                          f"(Typst-Quelle zum Nachsehen: .cache/build/{typ.name})") from None
