@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -32,7 +33,12 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "buchtest"
 LEFTOVERS = ["{{<", "?@", "@fig-", "@tbl-"]
 # Editors' notes belong to the draft profile (quarto render --profile entwurf), never to the book.
-DRAFT_ONLY = ["Bearbeitbarer Text", "when-profile", "content-visible", "chapters/teil"]
+DRAFT_ONLY = ["Bearbeitbarer Text", "when-profile", "content-visible", "chapters/teil", "Fachbeitrag steht aus",
+              "Für die Redaktion"]
+# Production notes a reader must never see (issue 11, item 5): file types of the sources, module
+# names, configuration words and editors' instructions.
+PRODUCTION_NOTES = re.compile(r"\.(?:qmd|ipynb|py)\b|\bhelpers\.\w|Regeldatei|Einstellungsdatei|kachel_(?:zeile|spalte)"
+                              r"|\b(?:ersetzen|eintragen|nachtragen)\.(?:\s|$)|\bTODO\b|\bFIXME\b")
 FIXED_TIME = {"SOURCE_DATE_EPOCH": "1700000000"}  # the fixture copy has no git history to date it
 
 
@@ -184,6 +190,8 @@ def check_book(root: Path, out: Path, output_file: str) -> None:
     for fmt, text in texts.items():
         for note in DRAFT_ONLY:
             assert note not in text, f"{fmt}: Redaktionshinweis '{note}' im veröffentlichten Buch"
+        found = PRODUCTION_NOTES.search(text)
+        assert not found, f"{fmt}: Produktionshinweis '{text[max(0, found.start() - 60):found.end() + 20]}'"
 
     check_html_links(out)
     check_citations(root, out, texts, document)
@@ -606,7 +614,9 @@ def check_generated_german(out: Path) -> None:
     for page in sorted(out.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         html = re.sub(r"<(table|h[1-6]|figcaption|nav|script|style)\b.*?</\1>", " ", html, flags=re.S)
-        prose = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        # inline tags vanish without a space ("<a>Kapitel 2</a>." stays "Kapitel 2."), block tags separate words
+        html = re.sub(r"</?(?:a|span|strong|em|code|sup|sub|b|i)\b[^>]*>", "", html)
+        prose = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
         problems += [f"{page.relative_to(out)}: {p}" for p in corpus_problems(prose, artikel)]
     assert not problems, "\n".join(problems[:30])
 

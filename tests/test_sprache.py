@@ -84,7 +84,12 @@ def test_the_register_names_the_articles_and_rejects_other_words(tmp_path):
 
 DATIV_OHNE_ARTIKEL = r"\b(?:in|aus|bei|mit|nach|von|zu|seit|zwischen)\s+(?:{namen})\b"
 SCHABLONEN = [r"\b1-mal\b", r"\bAbweichung zur Gesamtstadt\b", r"\bam stärksten (?:un)?günstiger\b",
-              r"\bein Stadtteile\b", r"\b1 Stadtteile\b", r"\b1 Handlungsfelder\b"]
+              r"\bein Stadtteile\b", r"\b1 Stadtteile\b", r"\b1 Handlungsfelder\b",
+              # a count noun after "mit" in the nominative ("mit 54,4 Plätze je 100")
+              r"\bmit [\d.,]+ (?:Plätze|Kinder|Fälle|Haushalte)\b",
+              # broken template output: an empty enumeration, a count of nothing, "Handlungsfelder 2"
+              r" [.;,]", r"\bvon 0 Bewertungen\b", r"\bHandlungsfelder \d(?![\d.,]| und| bis)",
+              r"\bneueste[nr]? (?:Datenstand|Wert)\b"]
 
 
 def corpus_problems(text: str, artikel: dict[str, str]) -> list[str]:
@@ -99,6 +104,8 @@ def corpus_problems(text: str, artikel: dict[str, str]) -> list[str]:
 def test_corpus_check_finds_what_it_is_meant_to_find():
     assert corpus_problems("Bedarf in Feldmark und 1-mal „erreicht“", ARTIKEL) == ["in Feldmark", "1-mal"]
     assert corpus_problems("Bedarf in der Feldmark, Abweichung von der Gesamtstadt", ARTIKEL) == []
+    assert corpus_problems("hat die Altstadt mit 54,4 Plätze je 100 und (…) .", ARTIKEL) == ["mit 54,4 Plätze", " ."]
+    assert corpus_problems("hat die Altstadt mit 54,4 Plätzen je 100; Handlungsfelder 2, 3 und 5.", ARTIKEL) == []
 
 
 def test_table_captions_are_sentences_too():
