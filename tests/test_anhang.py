@@ -121,11 +121,12 @@ def test_steckbrief_werte_stimmen_mit_indikatortabelle(steckbriefe_demo):
         abschnitt = text.split(f"## {r['stadtteil']} {{#")[1].split("\n## ")[0]
         zeile = next(z for z in abschnitt.splitlines() if f"(glossar.qmd#ind-{i})" in z)
         zellen = [z.strip() for z in zeile.strip("|").split("|")]
+        assert zellen[1].endswith(f" ({kern.iloc[0]['einheit']})") or zellen[1].endswith(f"; {kern.iloc[0]['einheit']})")
         if r["gesperrt"]:
-            assert zellen[3] == "•" and zellen[5] == "•"
+            assert zellen[2] == "•" and zellen[4] == "•"
         else:
-            assert zellen[3].rstrip("°") == f"{r['wert']:.1f}".replace(".", ",")
-            assert zellen[4] == f"{stadt:.1f}".replace(".", ",")
+            assert zellen[2].rstrip("°") == f"{r['wert']:.1f}".replace(".", ",")
+            assert zellen[3] == f"{stadt:.1f}".replace(".", ",")
 
 
 def test_steckbrief_index_und_bedarfe_wenn_teil3_regeln_da(steckbriefe_demo):
@@ -384,8 +385,16 @@ def test_download_beschreibung_deckt_spalten_der_dateien():
     d = laden(DEMO)
     cfg = sozialindex.lade_regeln(anhang.regel_datei(DEMO, "sozialindex.yml"))
     idx = sozialindex.sozialindex(d.indikatoren, d.katalog.indikatoren, cfg, d.bericht.berichtsjahr)
-    spalten = {("z_<indikator>" if c.startswith("z_") else c) for c in sozialindex.csv_tabelle(idx).columns}
+    rob = sozialindex.robustheit(sozialindex.sensitivitaet(d.indikatoren, d.katalog.indikatoren, cfg,
+                                                           d.bericht.berichtsjahr))
+    csv = sozialindex.csv_tabelle(idx, sozialindex.stabilitaet(idx, rob, cfg), rob)
+    spalten = {("z_<indikator>" if c.startswith("z_") else c) for c in csv.columns}
     assert spalten == set(anhang.DOWNLOADS["sozialindex.csv"][1])
+    # the robustness of each class at the Stichtag, as in the chapter's table
+    assert csv["stabil"].isin(["ja", "nein"]).all() and len(csv) == len(idx)
+    from helpers import wirkungsziele
+
+    assert set(wirkungsziele.CSV_SPALTEN) == set(anhang.DOWNLOADS["wirkungsziele.csv"][1])
     from helpers import bedarfe
 
     leer = pd.DataFrame(columns=bedarfe.SPALTEN)

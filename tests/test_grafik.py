@@ -76,3 +76,25 @@ def test_bars_start_at_zero_even_when_a_helper_cut_the_axis():
     assert b.get_ylim() == (0.0, -9.0)  # still inverted, now reaching zero
     assert c.get_xlim() == vorher_c
     plt.close(fig)
+
+
+def test_abbildungen_ohne_alphakanal_auf_weiss():
+    """Figures are PNG without the unused alpha channel (a quarter less memory for Typst), on white,
+    with the same size and 200 dpi."""
+    import io
+
+    from PIL import Image
+
+    from helpers.setup import ohne_alpha
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    fig.patch.set_alpha(0.0)  # a transparent background must come out white, not black
+    ax.bar([0], [1], color="#0072B2")
+    roh = io.BytesIO()
+    fig.savefig(roh, format="png", dpi=200)
+    plt.close(fig)
+    bild = Image.open(io.BytesIO(ohne_alpha(roh.getvalue())))
+    assert bild.mode == "RGB" and bild.size == Image.open(roh).size
+    assert bild.getpixel((0, 0)) == (255, 255, 255)
+    assert round(bild.info["dpi"][0]) == 200
+    assert ohne_alpha(ohne_alpha(roh.getvalue())) == ohne_alpha(roh.getvalue())

@@ -4,6 +4,8 @@ that keep the book's page layout."""
 
 from __future__ import annotations
 
+import re
+
 import docx
 from docx.oxml.ns import qn
 
@@ -72,3 +74,15 @@ def test_docx_without_landscape_pages_is_unchanged(tmp_path):
     vorher = document.element.body.xml
     assert complete_sections(document) == 0
     assert document.element.body.xml == vorher
+
+
+def test_spaltenbreiten_wie_quarto():
+    """The Python build applies Quarto's per-table ``tbl-colwidths`` (per cent; the last width
+    repeated; scaled down above 100) in HTML and Typst, and the attribute never reaches the text."""
+    tabelle = "| a | b | c |\n|---|---|--:|\n| x | y | 1 |\n\n: Titel {tbl-colwidths=\"[50,25]\"}\n"
+    typ = pandoc.run(tabelle, ["--to", "typst"], what="Test")
+    assert "columns: (50%, 25%, 25%)," in typ and "tbl-colwidths" not in typ and "[Titel]" in typ
+    html = pandoc.run(tabelle.replace("[50,25]", "[100,60,40]"), ["--to", "html"], what="Test")
+    assert re.findall(r'width: (\d+)%', html) == ["50", "30", "20"] and "tbl-colwidths" not in html
+    ohne = pandoc.run(tabelle.replace(' {tbl-colwidths="[50,25]"}', ""), ["--to", "typst"], what="Test")
+    assert "columns: 3," in ohne

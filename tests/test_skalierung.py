@@ -190,3 +190,89 @@ def test_darstellungsregeln_kommen_aus_der_datei(tmp_path):
     (tmp_path / "null.yml").write_text("seite:\n  hoehe_max_zoll: 0\n", encoding="utf-8")
     with pytest.raises(ValueError, match="hoehe_max_zoll.*größer als 0"):
         darstellung.lade(tmp_path / "null.yml")
+
+
+@pytest.fixture(scope="module")
+def bezirkstabellen(ctx):
+    """Every chapter table with one row per district, built as its notebook builds it (Markdown)."""
+    from helpers import fazit, regeln, sozialindex, teil2, wahlen, wirkungsziele
+    from helpers import format as fmt
+
+    hf1 = dg.handlungsfeld(ctx, 1).indikatoren
+    vj = tabellen.vergleichsjahr(hf1, ctx.jahr)
+    erstes = int(hf1["jahr"].min())
+    gruppen = dg.altersgruppen(ctx.katalog.indikatoren)
+    kat = ctx.katalog.indikatoren
+    betreuung = bildung.lade_betreuung(regeln.regeldatei(ctx.ordner, bildung.BETREUUNG), kat)
+    schulformen = bildung.lade_schulformen(regeln.regeldatei(ctx.ordner, bildung.SCHULFORMEN), ctx.katalog.merkmale)
+    zellen = bildung.uebergangszellen(ctx.daten.sperrungen, schulformen, ctx.katalog.summen)
+    befunde = kat.loc[kat["handlungsfeld"] == 4, "id"].tolist()
+    arten = teil2.verwandte(ctx.katalog, "hze_quote")
+    letzte = wahlen.letzte_wahlen(wahlen.wahlen(ctx.indikatoren, ctx.katalog), ctx.jahr)
+    t3 = auswertung.teil3(ctx)
+    t4 = auswertung.teil4(ctx)
+    md = fmt.markdown_tabelle
+    return {
+        "bevoelkerung": dg.entwicklung_markdown(dg.entwicklung_tabelle(hf1, erstes, ctx.jahr, ctx.reihenfolge),
+                                                erstes, ctx.jahr),
+        "altersgruppen": dg.altersanteile_markdown(dg.altersanteile(hf1, gruppen, ctx.jahr, ctx.reihenfolge), gruppen),
+        "salden": dg.salden_markdown(dg.salden(hf1, ctx.jahr, ctx.reihenfolge)),
+        "quotienten": dg.quotienten_markdown(dg.quotienten(hf1, ctx.jahr, vj, ctx.reihenfolge), vj),
+        "betreuung": bildung.versorgung_tabelle_markdown(ctx, betreuung, ["betreuungsquote_u3", "kita_quote_3_5"]),
+        "befunde": teil2.mehrere_markdown(bildung.befundmatrix(ctx.indikatoren, befunde, ctx.jahr, ctx.reihenfolge),
+                                          {i: ctx.katalog.indikator(i)["kurztitel"] for i in befunde}, "%",
+                                          ctx.reihenfolge),
+        "uebergaenge": bildung.uebergaenge_markdown(
+            bildung.uebergangsanteile(zellen, schulformen, ctx.jahr, ctx.reihenfolge), schulformen),
+        "hilfearten": teil2.mehrere_markdown(teil2.vergleich_mehrere(ctx.indikatoren, arten, ctx.jahr, ctx.reihenfolge),
+                                             {i: ctx.katalog.indikator(i)["kurztitel"] for i in arten}, "‰",
+                                             ctx.reihenfolge),
+        "wahlen": wahlen.tabelle_markdown(wahlen.beteiligung(ctx.indikatoren, letzte, ctx.reihenfolge), letzte,
+                                          ctx.reihenfolge),
+        "profile": md(vergleich.profil_tabelle(t3.lage, vergleich.profile(t3.std, n=3, schwelle=1.0), t3.kurz)),
+        "sozialindex": md(sozialindex.index_tabelle(t3.index, t3.kurz)),
+        "robustheit": md(sozialindex.robustheit_tabelle(t3.rob, t3.index_stabil)),
+        "fazit": md(fazit.stadtteil_tabelle(t3.reihenfolge, t3.lage, t3.index, t3.rob, t3.uebersicht)),
+        "wirkungsziele": md(wirkungsziele.stadtteil_tabelle(t4.teile, t4.katalog)),
+    }
+
+
+def _zeilen(markdown: str) -> list[list[str]]:
+    return [[c.strip() for c in z.strip().strip("|").split("|")] for z in markdown.splitlines()[2:]]
+
+
+def test_jede_stadtteiltabelle_zeigt_die_extreme_und_sagt_wo_alle_stehen(ctx, bezirkstabellen):
+    """Issue 13: a chapter table with one row per district shows, above ``tabelle_bis`` districts, the
+    ``auswahl_tabelle`` highest and lowest, a row that says how many are left out, by what the table is
+    sorted and where all are (a download or the profiles), and the city last."""
+    r = darstellung.regeln()
+    n = r.auswahl_tabelle
+    assert N > r.tabelle_bis
+    for name, md in bezirkstabellen.items():
+        zeilen = _zeilen(md)
+        luecken = [z for z in zeilen if "weitere Stadtteile" in z[0]]
+        assert len(luecken) == (2 if name == "wirkungsziele" else 1), name  # one gap per target
+        assert "absteigend nach" in luecken[0][0] and "alle: " in luecken[0][0], name
+        bezirke = [z for z in zeilen if z[0] in ctx.reihenfolge or (len(z) > 1 and z[1] in ctx.reihenfolge)]
+        assert len(bezirke) <= len(luecken) * 2 * n, (name, len(bezirke))
+        if "**Gesamtstadt**" in md:
+            assert zeilen[-1][0] == "**Gesamtstadt**", name
+
+
+def test_auszug_sortiert_nach_dem_genannten_wert(ctx, bezirkstabellen):
+    """The rows above the gap have higher values than those below (here: the population change)."""
+    zeilen = _zeilen(bezirkstabellen["bevoelkerung"])
+    luecke = next(i for i, z in enumerate(zeilen) if "weitere" in z[0])
+    wert = [float(z[-1].replace("−", "-").replace(",", ".")) for z in zeilen if z[0] in ctx.reihenfolge]
+    assert "Veränderung in %" in zeilen[luecke][0]
+    assert wert == sorted(wert, reverse=True) and len(wert) == 2 * darstellung.regeln().auswahl_tabelle
+
+
+def test_steckbriefe_ohne_stadtspalte_mit_festen_spaltenbreiten(ctx):
+    """Above ``tabelle_bis`` districts the profiles leave out the city column (the same in every profile;
+    Teil II shows it once) and every table gets fixed column widths (Typst needs less memory for them)."""
+    text = steckbriefe.steckbriefe(ctx.indikatoren, ctx.katalog, ctx.stadtteile, ctx.jahr)
+    assert text.count('{tbl-colwidths="[5,52,13,16,14]"}') == N
+    assert "| Gesamtstadt |" not in text and "Abweichung von der Gesamtstadt" in text
+    lesehilfe = steckbriefe.lesehilfe_text("Großstadt", N, ctx.jahr, 27, 100)
+    assert "Gesamtstadt auf einen Blick" in lesehilfe

@@ -209,3 +209,47 @@ def test_newcombe_interval_matches_the_published_examples():
     # Newcombe (1998), Statistics in Medicine 17, 873-890, Table II, method 10, examples (a) and (b)
     assert np.concatenate(newcombe(56, 70, 48, 80, 1.0)) == pytest.approx([0.0524, 0.3339], abs=1e-4)
     assert np.concatenate(newcombe(9, 10, 3, 10, 1.0)) == pytest.approx([0.1705, 0.8090], abs=1e-4)
+
+
+@pytest.fixture
+def wenige_zeilen(monkeypatch):
+    """Rules under which a table with more than 4 districts is shortened to the 2 highest and lowest."""
+    from helpers import darstellung
+
+    monkeypatch.setattr(darstellung, "_aktuell", darstellung.Regeln(tabelle_bis=4, auswahl_tabelle=2))
+
+
+def _zeilen(namen):
+    return pd.DataFrame({"Stadtteil": [f"**{n}**" if n == "Gesamtstadt" else n for n in namen],
+                         "Wert": [str(i) for i in range(len(namen))]})
+
+
+def test_auszug_keeps_highest_and_lowest_and_the_city_last(wenige_zeilen):
+    namen = ["A", "B", "C", "D", "E", "F", "G", "Gesamtstadt"]
+    werte = {"A": 3.0, "B": 7.0, "C": 1.0, "D": 9.0, "E": 5.0, "F": 2.0, "G": 8.0}
+    out = tabellen.auszug(_zeilen(namen), namen, werte, "Wert")
+    assert out["Stadtteil"].tolist()[:2] == ["D", "G"] and out["Stadtteil"].tolist()[3:5] == ["F", "C"]
+    assert out["Stadtteil"].iloc[2] == "*… 3 weitere Stadtteile (absteigend nach Wert; alle: Download indikatoren.csv) …*"
+    assert out["Stadtteil"].iloc[-1] == "**Gesamtstadt**" and len(out) == 6
+    # the other cells of a kept row travel with it
+    assert out.set_index("Stadtteil").loc["D", "Wert"] == "3"
+
+
+def test_auszug_never_sorts_a_withheld_value(wenige_zeilen):
+    """A suppressed district's value is NaN in the key: it must not appear among the highest, where
+    its position would tell what it is; it is counted among the districts left out."""
+    namen = list("ABCDEF")
+    werte = pd.Series({"A": np.nan, "B": 7.0, "C": 1.0, "D": 9.0, "E": 5.0, "F": 2.0})
+    out = tabellen.auszug(_zeilen(namen), namen, werte, "Wert")
+    assert "A" not in out["Stadtteil"].tolist()
+    assert "2 weitere Stadtteile" in out["Stadtteil"].iloc[2]
+
+
+def test_auszug_keeps_every_row_of_a_district_and_leaves_few_districts_alone(wenige_zeilen):
+    namen = ["A", "A", "B", "B", "C", "C", "D", "D", "E", "E"]
+    werte = {"A": 1.0, "B": 2.0, "C": 3.0, "D": 4.0, "E": 5.0}
+    out = tabellen.auszug(_zeilen(namen), namen, werte, "Wert", n=1, wo="Download x.csv")
+    assert out["Stadtteil"].tolist()[:2] == ["E", "E"] and out["Stadtteil"].tolist()[-2:] == ["A", "A"]
+    assert out["Stadtteil"].iloc[2].endswith("alle: Download x.csv) …*")
+    vier = ["A", "B", "C", "D", "Gesamtstadt"]
+    assert tabellen.auszug(_zeilen(vier), vier, werte, "Wert").equals(_zeilen(vier))

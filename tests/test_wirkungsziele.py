@@ -212,3 +212,11 @@ def test_befund_saetze():
 def test_zufallsband():
     assert wz.zufallsband(50.0, 100, 100) == pytest.approx(1.96 * 0.05 * 100)
     assert wz.zufallsband(40.0, 0, 100) == 0.0 and wz.zufallsband(40.0, 100, 1) == 0.0
+
+
+def test_abstand_zum_zielwert_in_richtung_des_ziels():
+    """Positive = still to go, negative = beyond the target; a district that only has to keep the
+    city value (``grenze``) counts from that limit in the limit's direction."""
+    b = pd.DataFrame({"basiswert": [30.0, 10.0, 5.0], "zielwert": [20.0, 15.0, 19.0],
+                      "wert_aktuell": [25.0, 16.0, 4.0], "grenze": ["", "", "höchstens"]})
+    assert wz.abstand(b).tolist() == pytest.approx([5.0, -1.0, -15.0])

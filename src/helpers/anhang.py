@@ -538,6 +538,13 @@ DOWNLOADS: dict[str, tuple[str, dict[str, str]]] = {
             "dynamik_index": "Dynamikindex",
             "dynamik_klasse": "Dynamikklasse",
             "typ": "Kombination aus Status- und Dynamikklasse",
+            "rang_min": "kleinster Rang über alle Varianten der Sensitivitätsanalyse (nur am Stichtag)",
+            "rang_max": "größter Rang über alle Varianten der Sensitivitätsanalyse (nur am Stichtag)",
+            "klassen": "Statusklassen, die in den Varianten vorkommen (nur am Stichtag)",
+            "robust": "ja, wenn der Stadtteil in allen Varianten dieselbe Statusklasse hat (nur am Stichtag)",
+            "grenznah": "ja, wenn der Index im Toleranzband an einer Klassengrenze liegt (nur am Stichtag)",
+            "stabil": "ja, wenn die Einstufung robust ist und nicht an einer Klassengrenze liegt; nur eine "
+                      "stabile Einstufung begründet einen Handlungsbedarf (nur am Stichtag)",
         },
     ),
     "handlungsbedarfe.csv": (
@@ -576,12 +583,32 @@ DOWNLOADS: dict[str, tuple[str, dict[str, str]]] = {
             "jahr": "Jahr",
         },
     ),
+    "wirkungsziele.csv": (
+        "Jedes Wirkungsziel (Teil IV) für die Gesamtstadt und jeden Stadtteil mit Ausgangs-, Ziel- und "
+        "Stichtagswert und Status; das Kapitel zeigt bei vielen Stadtteilen nur eine Auswahl.",
+        {
+            "ziel": "Kennung des Ziels",
+            "titel": "Bezeichnung des Ziels",
+            "indikator": "Kennung des Indikators",
+            "ebene": "Gesamtstadt oder Stadtteil (Ziel für jeden Stadtteil einzeln)",
+            "stadtteil": "Name des Stadtteils (bei gesamtstädtischen Zielen: Gesamtstadt)",
+            "basisjahr": "Basisjahr",
+            "basiswert": "Ausgangswert im Basisjahr",
+            "zieljahr": "Zieljahr",
+            "zielwert": "Zielwert",
+            "grenze": "„höchstens“ oder „mindestens“, wenn der Wert der Gesamtstadt nur als Grenze gilt",
+            "jahr_aktuell": "Jahr des Werts am Stichtag (früher, wenn ein Wert gesperrt ist)",
+            "wert_aktuell": "Wert am Stichtag",
+            "status": "Status des Ziels",
+            "trend_bewertung": "Einordnung des Trends der Jahre vor dem Basisjahr",
+        },
+    ),
 }
 
 
-#: Downloads that exist only when Teil III computes them (file → rule file that switches it on).
+#: Downloads that exist only when Teil III or IV computes them (file → rule file that switches it on).
 DOWNLOADS_REGEL = {"sozialindex.csv": "sozialindex.yml", "korrelationen.csv": "korrelationen.yml",
-                   "handlungsbedarfe.csv": "bedarfe.yml"}
+                   "handlungsbedarfe.csv": "bedarfe.yml", "wirkungsziele.csv": "wirkungsziele.yml"}
 
 
 def verfuegbare_downloads(ordner: Path, downloads: Mapping = DOWNLOADS) -> dict:

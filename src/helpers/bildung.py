@@ -35,7 +35,7 @@ from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
 from helpers.sozialindex import RegelFehler
-from helpers.tabellen import STADT
+from helpers.tabellen import STADT, auszug
 from helpers.texte import fussnote, kurztitel, quellen  # noqa: F401  (fussnote: used as bildung.fussnote)
 
 BETREUUNG = "betreuung.yml"
@@ -299,7 +299,11 @@ def versorgung_markdown(tabs: Mapping[str, pd.DataFrame], kurztitel: Mapping[str
         if t["richtwert"].notna().any():
             spalten[f"{kurztitel[ind]}: Saldo"] = [
                 fmt.GESPERRT if g else fmt.vorzeichen(s, 0) for s, g in zip(t["saldo"], t["gesperrt"])]
-    return fmt.markdown_tabelle(pd.DataFrame(spalten))
+    # many districts: the highest and lowest coverage of the first indicator (a withheld value sorts nowhere)
+    ind = next(iter(tabs))
+    schluessel = erste.set_index("stadtteil")["wert"].mask(erste.set_index("stadtteil")["gesperrt"].astype(bool))
+    return fmt.markdown_tabelle(auszug(pd.DataFrame(spalten), erste["stadtteil"], schluessel,
+                                       f"„{kurztitel[ind]}: Wert“"))
 
 
 FARBE_RICHTWERT = "#007A5A"  # Okabe–Ito bluish green, darkened for text contrast
@@ -669,7 +673,12 @@ def uebergaenge_markdown(anteile: pd.DataFrame, cfg: Mapping) -> str:
         spalten["Übergänge"].append(fmt.GESPERRT if np.isnan(tot) else fmt.zahl(tot))
         for n in namen:
             spalten[f"{n} (%)"].append(fmt.GESPERRT if bool(d.loc[n, "gesperrt"]) else fmt.zahl(d.loc[n, "anteil"], 1))
-    return fmt.markdown_tabelle(pd.DataFrame(spalten))
+    # many districts: the highest and lowest share of the highlighted school type
+    form = next((s["name"] for s in cfg["schulformen"] if s.get("hervorheben")), namen[0])
+    f = anteile[anteile["schulform"] == form].drop_duplicates("stadtteil").set_index("stadtteil")
+    schluessel = f["anteil"].mask(f["gesperrt"].astype(bool))
+    return fmt.markdown_tabelle(auszug(pd.DataFrame(spalten), list(anteile["stadtteil"].drop_duplicates()),
+                                       schluessel, f"„{form} (%)“"))
 
 
 def _wilson(k: float, n: float, niveau: float = 0.95) -> tuple[float, float]:

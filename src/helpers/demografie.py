@@ -21,7 +21,7 @@ from matplotlib import colormaps
 from helpers import darstellung
 from helpers import format as fmt
 from helpers import grafik
-from helpers.tabellen import STADT, reihe
+from helpers.tabellen import STADT, auszug, reihe
 from helpers.texte import quellen
 
 # Indicator ids of the catalog used by this Handlungsfeld (the notebook passes them on).
@@ -353,7 +353,18 @@ def altersanteile_markdown(anteile: pd.DataFrame, gruppen: pd.DataFrame) -> str:
             fmt.GESPERRT if gesp else fmt.zahl(w, 1)
             for w, gesp in zip(anteile[g["indikator"]], anteile["gesperrt"])
         ]
+    if len(gruppen):  # many districts: the highest and lowest share of the first (youngest) group
+        erste = gruppen.iloc[0]
+        t = auszug(t, anteile["stadtteil"], _schluessel(anteile, erste["indikator"], anteile["gesperrt"]),
+                   f"„{erste['titel']}“")
     return fmt.markdown_tabelle(t)
+
+
+def _schluessel(tab: pd.DataFrame, spalte: str, gesperrt) -> pd.Series:
+    """Sort values per district for :func:`helpers.tabellen.auszug`; a withheld value sorts nowhere
+    (its place among the others would tell what it is)."""
+    return pd.Series(np.where(np.asarray(gesperrt, dtype=bool), np.nan, tab[spalte].to_numpy(dtype=float)),
+                     index=tab["stadtteil"].to_numpy())
 
 
 # --------------------------------------------------------------------------- population change
@@ -406,6 +417,7 @@ def entwicklung_markdown(tab: pd.DataFrame, von: int, bis: int) -> str:
         "Veränderung (Personen)": [zelle(x, g, 0, True) for x, g in zip(tab["veraenderung"], tab["gesperrt"])],
         "Veränderung (%)": [zelle(x, g, 1, True) for x, g in zip(tab["veraenderung_prozent"], tab["gesperrt"])],
     })
+    t = auszug(t, tab["stadtteil"], _schluessel(tab, "veraenderung_prozent", tab["gesperrt"]), "Veränderung in %")
     return fmt.markdown_tabelle(t)
 
 
@@ -511,6 +523,8 @@ def salden_markdown(tab: pd.DataFrame) -> str:
         "Wanderungssaldo": [z(x, g, True) for x, g in zip(tab["wanderung"], tab["wanderung_gesperrt"])],
         "je 1.000 ": [z(x, g, True, 1) for x, g in zip(tab["wanderung_je_1000"], tab["wanderung_gesperrt"])],
     })
+    t = auszug(t, tab["stadtteil"], _schluessel(tab, "wanderung_je_1000", tab["wanderung_gesperrt"]),
+               "Wanderungssaldo je 1.000")
     return fmt.markdown_tabelle(t)
 
 
@@ -657,6 +671,7 @@ def quotienten_markdown(tab: pd.DataFrame, vergleich_jahr: int | None = None) ->
     if vergleich_jahr is not None:
         t[f"Jugendquotient seit {vergleich_jahr}"] = [z(x, s, True) for x, s in zip(tab["jung_diff"], g)]
         t[f"Altenquotient seit {vergleich_jahr}"] = [z(x, s, True) for x, s in zip(tab["alt_diff"], g)]
+    t = auszug(t, tab["stadtteil"], _schluessel(tab, "gesamt", g), "Gesamtquotient")
     return fmt.markdown_tabelle(t)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import format as fmt
-from helpers import statistik
+from helpers import statistik, tabellen
 
 NIEDRIGER_STATUS = ("niedrig", "sehr niedrig")
 
@@ -184,7 +184,7 @@ def stadtteil_tabelle(reihenfolge: Sequence[str], lage: pd.DataFrame, index: pd.
         # a district without index has nothing to be robust about
         return k if rb.loc[s, "robust"] or k == "keine Angabe" else f"{k} (nicht robust)"
 
-    return pd.DataFrame({
+    tab = pd.DataFrame({
         "Stadtteil": list(reihenfolge),
         "Mittlere Abweichung (z)": [fmt.vorzeichen(lg.loc[s, "z_mittel"], 2) for s in reihenfolge],
         "Statusklasse": [klasse(s) for s in reihenfolge],
@@ -192,6 +192,8 @@ def stadtteil_tabelle(reihenfolge: Sequence[str], lage: pd.DataFrame, index: pd.
         "HF mit hohem Bedarf": [str(int((uebersicht.loc[s] == 2).sum())) for s in reihenfolge],
         "HF mit erhöhtem Bedarf": [str(int((uebersicht.loc[s] == 1).sum())) for s in reihenfolge],
     })
+    # many districts: the largest and smallest mean deviation; every district has its Steckbrief
+    return tabellen.auszug(tab, list(reihenfolge), lg["z_mittel"], "mittlerer Abweichung", tabellen.IN_STECKBRIEFEN)
 
 
 def grenzen_text(n_stadtteile: int) -> str:

@@ -101,6 +101,26 @@ def ausgabe_ordner() -> Path:
 PNG = {"dpi": 200, "bbox_inches": "tight", "metadata": {"Software": None}}
 
 
+def ohne_alpha(png: bytes) -> bytes:
+    """The PNG on white without its alpha channel (same pixels, same 200 dpi).
+
+    Every figure has a white background; the unused alpha channel costs Typst a quarter of the
+    memory it needs for an image (70 figures of a city with 150 districts: 0,14 GB).
+    """
+    import io
+
+    from PIL import Image
+
+    bild = Image.open(io.BytesIO(png))
+    if bild.mode != "RGBA":
+        return png
+    weiss = Image.new("RGB", bild.size, "white")
+    weiss.paste(bild, mask=bild.getchannel("A"))
+    aus = io.BytesIO()
+    weiss.save(aus, "PNG", dpi=bild.info.get("dpi", (PNG["dpi"], PNG["dpi"])))
+    return aus.getvalue()
+
+
 def _notebook_anzeige(beispieldaten: bool = False, stadtteile=None) -> None:
     """Figures as PNG without volatile metadata, so rebuilds are byte-identical, with bars from
     zero (:func:`helpers.grafik.nullpunkt`); with
@@ -126,7 +146,7 @@ def _notebook_anzeige(beispieldaten: bool = False, stadtteile=None) -> None:
     def png(fig):
         for schritt in schritte:
             schritt(fig)
-        return print_figure(fig, "png", **PNG)
+        return ohne_alpha(print_figure(fig, "png", **PNG))
 
     ip.display_formatter.formatters["image/png"].for_type(Figure, png)
     sprache.einschalten(sprache.artikel_aus(stadtteile))

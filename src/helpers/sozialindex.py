@@ -40,7 +40,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from helpers.tabellen import auszug
 from helpers.vergleich import matrix, vorzeichen
+
+#: Where all rows of the shortened index tables are (many districts).
+IM_DOWNLOAD = "Download sozialindex.csv"
 
 KEINE_ANGABE = "keine Angabe"
 STATUS_KLASSEN = ["hoch", "mittel", "niedrig", "sehr niedrig"]
@@ -300,12 +304,32 @@ def zeitreihe(
                      ignore_index=True)
 
 
-def csv_tabelle(index: pd.DataFrame) -> pd.DataFrame:
-    """The published ``sozialindex.csv``: stadtteil, jahr, index, klasse, then the components."""
+#: Columns of ``sozialindex.csv`` from the sensitivity analysis (filled for the Stichtag only).
+CSV_ROBUSTHEIT = ("rang_min", "rang_max", "klassen", "robust", "grenznah", "stabil")
+
+
+def csv_tabelle(index: pd.DataFrame, stabil: pd.DataFrame | None = None,
+                robust: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The published ``sozialindex.csv``: stadtteil, jahr, index, klasse, then the components;
+    with ``robust`` (:func:`robustheit`) and ``stabil`` (:func:`stabilitaet`, whose year is the
+    Stichtag) also the robustness of each class at the Stichtag (the chapter table shows only some
+    districts when there are many)."""
     vorne = ["stadtteil", "jahr", "index", "klasse"]
     rest = [c for c in index.columns if c.startswith("z_")] + ["summe", "rang"]
     rest += [c for c in ("dynamik_index", "dynamik_klasse", "typ") if c in index.columns]
-    return index[vorne + rest]
+    out = index[vorne + rest]
+    if stabil is None or robust is None:
+        return out
+    jahr = int(stabil["jahr"].iloc[0]) if "jahr" in stabil else int(index["jahr"].max())
+    r = robust.set_index("stadtteil")
+    st = stabil.set_index("stadtteil")
+    extra = pd.DataFrame({
+        "rang_min": r["rang_min"], "rang_max": r["rang_max"], "klassen": r["klassen"],
+        "robust": r["robust"].map({True: "ja", False: "nein"}),
+        "grenznah": st["status_grenznah"].reindex(r.index).map({True: "ja", False: "nein"}),
+        "stabil": st["klasse_stabil"].reindex(r.index).map({True: "ja", False: "nein"}),
+    }).reset_index().assign(jahr=jahr)
+    return out.merge(extra, on=["stadtteil", "jahr"], how="left")
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -552,7 +576,7 @@ def index_tabelle(index: pd.DataFrame, kurz: Mapping[str, str]) -> pd.DataFrame:
            "Klasse": t["klasse"]}
     tab.update({kurz.get(c[2:], c[2:]): [fmt.vorzeichen(x, 1) for x in t[c]] for c in t.columns if c.startswith("z_")})
     tab.update({"Dynamik": [fmt.vorzeichen(x, 2) for x in t["dynamik_index"]], "Dynamikklasse": t["dynamik_klasse"]})
-    return pd.DataFrame(tab)
+    return auszug(pd.DataFrame(tab), t["stadtteil"], t.set_index("stadtteil")["index"], "Statusindex", IM_DOWNLOAD)
 
 
 #: Mark of an index computed without one of its components (a suppressed value), see :func:`teilindex_satz`.
@@ -594,7 +618,7 @@ def robustheit_tabelle(robust: pd.DataFrame, stabil: pd.DataFrame | None = None)
                  "Einstufung stabil": ["ja" if st.loc[s, "klasse_stabil"] else "nein" for s in r["stadtteil"]]}
     else:
         extra = {}
-    return pd.DataFrame({
+    tab = pd.DataFrame({
         "Stadtteil": r["stadtteil"],
         "Rang (Basis)": [_rang(x) for x in r["rang_basis"]],
         "Rangspanne": [_rang(a) if pd.isna(a) or a == b else f"{int(a)}–{int(b)}"
@@ -604,6 +628,7 @@ def robustheit_tabelle(robust: pd.DataFrame, stabil: pd.DataFrame | None = None)
         "Einstufung robust": ["ja" if x else "nein" for x in r["robust"]],
         **extra,
     })
+    return auszug(tab, r["stadtteil"], -r.set_index("stadtteil")["rang_basis"], "Statusindex", IM_DOWNLOAD)
 
 
 def stabil_satz(stabil: pd.DataFrame, cfg: Mapping) -> str:

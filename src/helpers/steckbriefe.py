@@ -150,45 +150,74 @@ def streuung(ind: pd.DataFrame, ids: Sequence[str], jahr: int) -> pd.Series:
 
 
 def kennzahlen_markdown(tab: pd.DataFrame, stadtteil: str, sd: pd.Series,
-                        glossar: str | None = GLOSSAR, jahr: int | None = None, schwelle: float = SCHWELLE_SD) -> str:
+                        glossar: str | None = GLOSSAR, jahr: int | None = None, schwelle: float = SCHWELLE_SD,
+                        mit_stadt: bool = True) -> str:
     """A district's key figures as a German table (suppressed "•", uncertain "°").
 
-    Columns: Handlungsfeld, Indikator (linked to the glossary; "Stand <year>" when
-    older than ``jahr``), unit, district value, city value, difference (percentage
-    points for shares) and the reading against the direction of the indicator
-    (:func:`lage_text` with the standard deviations ``sd``).
+    Columns: Handlungsfeld, Indikator with its unit (linked to the glossary; "Stand <year>"
+    when older than ``jahr``), district value, city value (not with ``mit_stadt=False``: many
+    districts, see :func:`mit_stadtspalte`), difference (percentage points for shares) and the
+    reading against the direction of the indicator (:func:`lage_text` with the standard deviations ``sd``).
     """
     zeilen = []
     for _, r in tab.iterrows():
         stellen = fmt.stellen_fuer(r["einheit"])
-        titel = glossar_link(r["indikator"], r["titel"], glossar) if glossar else r["titel"]
-        if jahr is not None and r["jahr"] != jahr:
-            titel += f" (Stand {r['jahr']})"
-        if r["gesperrt"]:
-            abweichung = lage = fmt.GESPERRT
-        else:
-            abweichung = fmt.vorzeichen(fmt.differenz(r["wert"], r["stadt"], stellen) if np.isfinite(r["differenz"])
-                                        else np.nan, stellen)
-            if r["einheit"] in fmt.PUNKTE and abweichung != fmt.FEHLT:
-                abweichung += f" {fmt.PUNKTE[r['einheit']]}"
-            lage = lage_text(r["differenz"], r["richtung"], sd.get(r["indikator"], np.nan), schwelle)
+        zusatz = ([f"Stand {r['jahr']}"] if jahr is not None and r["jahr"] != jahr else []) \
+            + ([r["einheit"]] if r["einheit"] else [])
         zeilen.append({
             "HF": str(r["handlungsfeld"]),
-            "Indikator": titel,
-            "Einheit": r["einheit"],
+            "Indikator": indikator_zelle(r["titel"], zusatz, glossar_link(r["indikator"], "{}", glossar)
+                                         if glossar else "{}"),
             stadtteil: fmt.zelle(r["wert"], r["gesperrt"], r["unsicher"], stellen),
             STADT: fmt.zahl(r["stadt"], stellen),
-            "Abweichung": abweichung,
-            "Lage": lage,
+            **_abweichung_lage(r, stellen, sd, schwelle),
         })
-    df = pd.DataFrame(zeilen, columns=["HF", "Indikator", "Einheit", stadtteil, STADT, "Abweichung", "Lage"])
-    return mit_breiten(fmt.markdown_tabelle(df, rechtsbuendig=[stadtteil, STADT, "Abweichung"]),
-                       BREITEN_KENNZAHLEN)
+    spalten = ["HF", "Indikator", stadtteil, *([STADT] if mit_stadt else []), "Abweichung", "Lage"]
+    df = pd.DataFrame(zeilen, columns=spalten)
+    return fmt.markdown_tabelle(df, rechtsbuendig=[stadtteil, STADT, "Abweichung"])
 
 
-#: Relative column widths of the key-figure table (Pandoc reads them from the dashes of a
-#: pipe table's separator line when rows are long): the indicator title gets the most room.
-BREITEN_KENNZAHLEN = [4, 38, 11, 11, 11, 11, 14]
+def indikator_zelle(titel: str, zusatz: Sequence[str], link: str = "{}") -> str:
+    """The indicator title with its year and unit in parentheses; a title that already ends with
+    one gets them inside it ("SGB-II-Quote (Personen unter 65 Jahren; %)"). ``link`` is a format
+    string for the title text (the glossary link)."""
+    if not zusatz:
+        return link.format(titel)
+    if titel.endswith(")"):
+        return link.format(titel[:-1]) + f"; {'; '.join(zusatz)})"
+    return link.format(titel) + f" ({'; '.join(zusatz)})"
+
+
+def _abweichung_lage(r, stellen: int, sd: pd.Series, schwelle: float) -> dict[str, str]:
+    if r["gesperrt"]:
+        return {"Abweichung": fmt.GESPERRT, "Lage": fmt.GESPERRT}
+    abweichung = fmt.vorzeichen(fmt.differenz(r["wert"], r["stadt"], stellen) if np.isfinite(r["differenz"])
+                                else np.nan, stellen)
+    if r["einheit"] in fmt.PUNKTE and abweichung != fmt.FEHLT:
+        abweichung += f" {fmt.PUNKTE[r['einheit']]}"
+    return {"Abweichung": abweichung, "Lage": lage_text(r["differenz"], r["richtung"], sd.get(r["indikator"], np.nan),
+                                                        schwelle)}
+
+
+#: Relative column widths (%) of the key-figure table, with and without the city column. They go
+#: into the caption as Quarto's ``tbl-colwidths`` (the Python build applies them the same way,
+#: ``build/assets/spaltenbreiten.lua``): fixed widths read better than widths from the content
+#: and cost Typst much less memory with many profiles.
+BREITEN_KENNZAHLEN = {True: [5, 42, 12, 12, 15, 14], False: [5, 52, 13, 16, 14]}
+
+
+def mit_stadtspalte(n_stadtteile: int) -> bool:
+    """Whether each profile repeats the city values: up to ``tabelle_bis`` districts; beyond, the
+    city values stand once in Teil II (they would be the same column in every profile)."""
+    return n_stadtteile <= darstellung.regeln().tabelle_bis
+
+
+def tabellen_titel(stadtteil: str, jahr: int, mit_stadt: bool = True) -> str:
+    """The caption line of a profile's table, with its column widths."""
+    breiten = ",".join(str(b) for b in BREITEN_KENNZAHLEN[mit_stadt])
+    text = (f"Kernindikatoren in {stadtteil} und in der Gesamtstadt am {fmt.stichtag(jahr)}" if mit_stadt else
+            f"Kernindikatoren in {stadtteil} am {fmt.stichtag(jahr)} und Abweichung von der Gesamtstadt")
+    return f': {text} {{tbl-colwidths="[{breiten}]"}}'
 
 
 def mit_breiten(tabelle: str, breiten: Sequence[int]) -> str:
@@ -444,6 +473,7 @@ def steckbrief(
     glossar: str | None = GLOSSAR,
     ebene: int = 2,
     schwelle: float = SCHWELLE_SD,
+    mit_stadt: bool = True,
 ) -> str:
     """The Markdown profile of one district: heading, key data, index, needs, table."""
     zeile = stadtteile[stadtteile["name"] == stadtteil].iloc[0]
@@ -467,8 +497,8 @@ def steckbrief(
         teile += [bedarf, ""]
     tab = kennzahlen(ind, katalog.indikatoren, stadtteil, jahr)
     sd = streuung(ind, tab["indikator"], jahr)
-    teile += [kennzahlen_markdown(tab, stadtteil, sd, glossar, jahr, schwelle), "",
-              f": Kernindikatoren in {stadtteil} und in der Gesamtstadt am {fmt.stichtag(jahr)}", ""]
+    teile += [kennzahlen_markdown(tab, stadtteil, sd, glossar, jahr, schwelle, mit_stadt), "",
+              tabellen_titel(stadtteil, jahr, mit_stadt), ""]
     return "\n".join(teile)
 
 
@@ -477,6 +507,7 @@ def steckbriefe(ind: pd.DataFrame, katalog, stadtteile: pd.DataFrame, jahr: int,
     glossary up to ``glossar_links_bis`` districts, see :func:`glossar_links`)."""
     if not glossar_links(len(stadtteile)):
         kw["glossar"] = None
+    kw.setdefault("mit_stadt", mit_stadtspalte(len(stadtteile)))
     return "\n".join(steckbrief(ind, katalog, stadtteile, n, jahr, **kw) for n in stadtteile["name"])
 
 
@@ -535,9 +566,13 @@ def lesehilfe_text(stadt: str, n_stadtteile: int, jahr: int, n_kern: int, mindes
     teile = [
         f"Die folgenden {n_stadtteile} Steckbriefe beschreiben jeden Stadtteil von {stadt} am "
         f"{fmt.stichtag(jahr)} mit den {n_kern} Kernindikatoren des Katalogs, geordnet nach Handlungsfeld "
-        "(Spalte „HF“). Jede Tabelle zeigt den Wert des Stadtteils, den Wert der Gesamtstadt und die Abweichung "
-        "(bei Anteilen in Prozentpunkten). "
-        "Die Spalte „Lage“ ordnet die Abweichung nach der Lesart des Indikators ein: „ungünstiger“ oder "
+        "(Spalte „HF“), mit der Einheit in Klammern. "
+        + ("Jede Tabelle zeigt den Wert des Stadtteils, den Wert der Gesamtstadt und die Abweichung "
+           "(bei Anteilen in Prozentpunkten). " if mit_stadtspalte(n_stadtteile) else
+           "Jede Tabelle zeigt den Wert des Stadtteils und seine Abweichung vom Wert der Gesamtstadt (bei Anteilen "
+           "in Prozentpunkten); die Werte der Gesamtstadt selbst stehen einmal im Abschnitt „Gesamtstadt auf einen "
+           "Blick“ am Anfang von Teil II. ")
+        + "Die Spalte „Lage“ ordnet die Abweichung nach der Lesart des Indikators ein: „ungünstiger“ oder "
         f"„günstiger“ heißt, dass der Stadtteil um mehr als "
         f"{'eine' if schwelle == 1 else fmt.zahl(schwelle, 1)} Standardabweichung der Stadtteilwerte vom Wert "
         "der Gesamtstadt abweicht, sonst „ähnlich“; bei absoluten Zahlen wird keine Abweichung berechnet, und "

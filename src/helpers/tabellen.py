@@ -161,14 +161,53 @@ def kuerzen(t: pd.DataFrame, n: int | None = None) -> tuple[pd.DataFrame, int]:
     return pd.concat([t.head(n), t.tail(n)]), len(t) - 2 * n
 
 
+#: Where the rows of a shortened Teil II table are (the long indicator download).
+IM_DOWNLOAD = "Download indikatoren.csv"
+#: Where the rows of a shortened Teil III overview are: every district's profile, class and needs.
+IN_STECKBRIEFEN = "Stadtteilsteckbriefe im Anhang"
+
+
+def luecke_zeile(spalten, weggelassen: int, wonach: str | None = None, wo: str = IM_DOWNLOAD) -> pd.DataFrame:
+    """The row "… N weitere Stadtteile …" of a shortened table: how it is sorted and where the rest is."""
+    sortiert = f"absteigend nach {wonach}; " if wonach else ""
+    text = f"*… {fmt.zahl(weggelassen)} weitere Stadtteile ({sortiert}alle: {wo}) …*"
+    return pd.DataFrame([[text, *[""] * (len(spalten) - 1)]], columns=spalten)
+
+
 def luecke_einfuegen(zeilen: pd.DataFrame, weggelassen: int, n: int | None = None) -> pd.DataFrame:
     """Insert the row "… N weitere Stadtteile …" after the first ``n`` rows of a shortened table."""
     if not weggelassen:
         return zeilen
     n = n or darstellung.regeln().auswahl_tabelle
-    luecke = pd.DataFrame([[f"*… {fmt.zahl(weggelassen)} weitere Stadtteile (alle Werte: Downloads, "
-                            "indikatoren.csv) …*", *[""] * (zeilen.shape[1] - 1)]], columns=zeilen.columns)
-    return pd.concat([zeilen.iloc[:n], luecke, zeilen.iloc[n:]], ignore_index=True)
+    return pd.concat([zeilen.iloc[:n], luecke_zeile(zeilen.columns, weggelassen), zeilen.iloc[n:]],
+                     ignore_index=True)
+
+
+def auszug(zeilen: pd.DataFrame, namen: Sequence[str], schluessel, wonach: str, wo: str = IM_DOWNLOAD,
+           n: int | None = None) -> pd.DataFrame:
+    """A formatted table with rows per district, shortened for many districts.
+
+    ``namen``: the district of each row (:data:`STADT` for city rows; a district may have
+    several rows); ``schluessel``: the sort value per district (Series or mapping). Up to
+    ``tabelle_bis`` districts (``regeln/darstellung.yml``) the table is unchanged. Above, it
+    keeps the rows of the ``auswahl_tabelle`` districts with the highest and the lowest
+    value (highest first), the row "… N weitere Stadtteile …" between them, which names
+    ``wonach`` and ``wo`` the full table is, and the city rows at the end.
+    Districts without a value (e.g. suppressed) are among the ones left out.
+    """
+    r = darstellung.regeln()
+    namen = pd.Series(list(namen), index=zeilen.index)
+    bezirke = [s for s in dict.fromkeys(namen) if s != STADT]
+    n = n or r.auswahl_tabelle
+    if len(bezirke) <= r.tabelle_bis or len(bezirke) <= 2 * n:
+        return zeilen
+    k = pd.Series(schluessel, dtype=float).reindex(bezirke).dropna().sort_values(ascending=False, kind="stable")
+    oben, unten = list(k.index[:n]), list(k.index[max(n, len(k) - n):])
+    teil = [zeilen[namen == s] for s in oben]
+    teil.append(luecke_zeile(zeilen.columns, len(bezirke) - len(oben) - len(unten), wonach, wo))
+    teil += [zeilen[namen == s] for s in unten]
+    teil.append(zeilen[namen == STADT])
+    return pd.concat(teil, ignore_index=True)
 
 
 def kennzahlen(

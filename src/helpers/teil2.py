@@ -148,6 +148,10 @@ def mehrere_markdown(tab: pd.DataFrame, bezeichnungen: Mapping[str, str], einhei
     out = pd.DataFrame(spalten)
     stadt = tab.groupby("indikator")["stadt"].first()
     out.loc[len(out)] = [f"**{STADT}**", *[f"**{fmt.zahl(stadt.get(i, np.nan), stellen)}**" for i in bezeichnungen]]
+    # many districts: the highest and lowest values of the first indicator (a withheld value sorts nowhere)
+    erste, titel = next(iter(bezeichnungen.items()))
+    e = tab[(tab["indikator"] == erste) & (tab["stadtteil"] != STADT)].set_index("stadtteil")
+    out = tabellen.auszug(out, [*reihenfolge, STADT], e["wert"].mask(e["gesperrt"].astype(bool)), f"„{titel}“")
     return fmt.markdown_tabelle(out)
 
 

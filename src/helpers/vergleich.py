@@ -287,6 +287,7 @@ def profil_tabelle(lage: pd.DataFrame, prof: pd.DataFrame, kurz: Mapping[str, st
     """Compact profile per district, least favourable first: mean directed z, number of
     clearly unfavourable / favourable indicators and the strongest deviations."""
     from helpers import format as fmt
+    from helpers import tabellen
 
     t = lage.sort_values("z_mittel", ascending=False, kind="stable")
     texte = {
@@ -294,13 +295,15 @@ def profil_tabelle(lage: pd.DataFrame, prof: pd.DataFrame, kurz: Mapping[str, st
                         for _, r in g.sort_values("platz").iterrows())
         for name, g in prof.groupby("stadtteil", sort=False)
     }
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "Stadtteil": t["stadtteil"],
         "Mittlere Abweichung (z)": [fmt.vorzeichen(x, 2) for x in t["z_mittel"]],
         "ungünstiger (z ≥ 1)": [str(int(x)) for x in t["n_unguenstig"]],
         "günstiger (z ≤ −1)": [str(int(x)) for x in t["n_guenstig"]],
         "Stärkste Abweichungen": [texte.get(s, "keine ab |z| ≥ 1") for s in t["stadtteil"]],
     }).reset_index(drop=True)
+    return tabellen.auszug(out, t["stadtteil"], t.set_index("stadtteil")["z_mittel"], "mittlerer Abweichung",
+                           tabellen.IN_STECKBRIEFEN)
 
 
 def befund(lage: pd.DataFrame, std: pd.DataFrame, kurz: Mapping[str, str], n: int = 2) -> list[str]:

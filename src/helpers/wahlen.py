@@ -161,6 +161,11 @@ def tabelle_markdown(bet: pd.DataFrame, letzte: pd.DataFrame, reihenfolge: Seque
         spalten[bezeichnung(w["wahl"], w["jahr"])] = werte
     tab = pd.DataFrame(spalten)
     tab.loc[len(tab)] = [f"**{STADT}**", *[f"**{fmt.zahl(x, 1)}**" for x in letzte["stadt"]]]
+    if len(letzte):  # many districts: the highest and lowest turnout at the first election shown
+        w = letzte.iloc[0]
+        t = bet[(bet["indikator"] == w["indikator"]) & (bet["stadtteil"] != STADT)].set_index("stadtteil")
+        tab = tabellen.auszug(tab, [*reihenfolge, STADT], t["wert"].mask(t["gesperrt"].astype(bool)),
+                              f"der Beteiligung bei der {bezeichnung(w['wahl'], w['jahr'])}")
     return fmt.markdown_tabelle(tab)
 
 

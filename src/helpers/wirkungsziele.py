@@ -331,14 +331,29 @@ def tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def abstand(bewertung: pd.DataFrame) -> pd.Series:
+    """How far each value at the Stichtag still is from its target, in the indicator's unit
+    (positive = still to go, negative = beyond it). The direction is that of the target (from
+    baseline to target), or the limit's for a district that only has to keep the city value."""
+    b = bewertung
+    d = np.sign(b["zielwert"] - b["basiswert"]).astype(float)
+    grenze = b["grenze"] if "grenze" in b else pd.Series("", index=b.index)
+    d = d.mask(grenze == "mindestens", 1.0).mask(grenze == "höchstens", -1.0)
+    return d * (b["zielwert"] - b["wert_aktuell"])
+
+
 def stadtteil_tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
     """District-level targets: one row per district and target (the year of the latest
-    value is named where it is not the latest year of the data, e.g. after suppression)."""
+    value is named where it is not the latest year of the data, e.g. after suppression).
+    Many districts: per target those furthest from and closest to (or beyond) their target;
+    all in the download ``wirkungsziele.csv``."""
+    from helpers import tabellen
+
     kat = katalog.set_index("id")
-    t = bewertung
+    t = bewertung.reset_index(drop=True)
     letztes = t["jahr_aktuell"].max()
     einheit = [kat.loc[i, "einheit"] for i in t["indikator"]]
-    return pd.DataFrame({
+    tab = pd.DataFrame({
         "Ziel": t["titel"],
         "Stadtteil": t["stadtteil"],
         "Ausgangswert": [_wert(w, e) for w, e in zip(t["basiswert"], einheit)],
@@ -347,7 +362,23 @@ def stadtteil_tabelle(bewertung: pd.DataFrame, katalog: pd.DataFrame) -> pd.Data
         "Wert am Stichtag": [_wert(w, e) + (f" ({j})" if pd.notna(j) and j != letztes else "")
                           for w, e, j in zip(t["wert_aktuell"], einheit, t["jahr_aktuell"])],
         "Status": t["status"],
-    }).reset_index(drop=True)
+    })
+    weite = abstand(t)
+    teile = [tabellen.auszug(tab[t["ziel"] == z], t.loc[t["ziel"] == z, "stadtteil"],
+                             weite[t["ziel"] == z].set_axis(t.loc[t["ziel"] == z, "stadtteil"]),
+                             "Abstand zum Zielwert", "Download wirkungsziele.csv")
+             for z in t["ziel"].unique()]
+    return pd.concat(teile, ignore_index=True) if teile else tab
+
+
+#: Columns of the download ``wirkungsziele.csv``.
+CSV_SPALTEN = ["ziel", "titel", "indikator", "ebene", "stadtteil", "basisjahr", "basiswert", "zieljahr", "zielwert",
+               "grenze", "jahr_aktuell", "wert_aktuell", "status", "trend_bewertung"]
+
+
+def csv_tabelle(bewertung: pd.DataFrame) -> pd.DataFrame:
+    """The published ``wirkungsziele.csv``: every target of the city and of every district."""
+    return bewertung[CSV_SPALTEN].reset_index(drop=True)
 
 
 def befund(bewertung: pd.DataFrame) -> list[str]:

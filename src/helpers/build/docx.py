@@ -56,7 +56,23 @@ def write_docx(book: Book, chapters: list[Chapter], targets: Mapping[str, Target
     document.core_properties.created = document.core_properties.modified = stamp
     document.save(str(path))
     fix_zip_times(path, stamp)
+    del document
+    speicher_freigeben()
     return path
+
+
+def speicher_freigeben() -> None:
+    """Hand the memory of the document tree back to the system while Typst (a child process,
+    started at the same time) still lays out the PDF: glibc keeps freed memory in the process
+    otherwise, and the two together were the build's peak for a city with many districts."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (Windows, macOS): the system manages it
+        pass
 
 
 # --- tables -----------------------------------------------------------------------------------

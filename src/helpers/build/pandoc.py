@@ -27,13 +27,18 @@ def executable() -> str:
         raise BuildError(f"pandoc wurde nicht gefunden ({err}). Ist pypandoc-binary installiert (make venv)?") from None
 
 
+# Quarto's per-table ``tbl-colwidths`` caption attribute, which pandoc alone reads but ignores.
+SPALTENBREITEN = Path(__file__).parent / "assets" / "spaltenbreiten.lua"
+
+
 def run(markdown: str, args: Sequence[str], *, what: str, cwd: Path | None = None) -> str:
     """Convert ``markdown`` with ``pandoc --from markdown <args>``; return stdout.
 
     Pandoc's warnings go to stderr; a failure is a ``BuildError`` naming ``what``.
     """
     proc = subprocess.run(
-        [executable(), "--from", CITING_READER if "--citeproc" in args else READER, *args],
+        [executable(), "--from", CITING_READER if "--citeproc" in args else READER,
+         "--lua-filter", str(SPALTENBREITEN), *args],
         input=markdown.encode("utf-8"),
         capture_output=True,
         cwd=cwd,
