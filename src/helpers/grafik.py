@@ -329,7 +329,7 @@ def auswahl_hinweis(fig, rest: int, was: str, n: int | None = None) -> None:
     n = darstellung.zahlwort(n or darstellung.regeln().auswahl_abbildung)
     # below the canvas: the notebook saves with bbox_inches="tight", so the note is kept
     text = (f"Gezeigt: die {n} Stadtteile mit den höchsten und die {n} mit den niedrigsten Werten {was}; "
-            f"{fmt.zahl(rest)} weitere Stadtteile in der Tabelle und in den Downloads.")
+            f"{fmt.zahl(rest)} weitere Stadtteile nicht gezeigt (alle Werte: Downloads im Anhang).")
     fig.text(0.01, -0.005, textwrap.fill(text, int(fig.get_figwidth() * 16)),
              ha="left", va="top", fontsize=7.5, style="italic", color=FARBE_TEXT)
 
