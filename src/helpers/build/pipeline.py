@@ -295,6 +295,7 @@ def build_python(book: Book, out: Path, *, jobs: int, progress: Progress, fresh:
                                  jobs, progress, fresh=fresh)
     with progress.step("Kapitel: Einbettungen, Nummern, Verweise"):
         chapters, targets = prepare(book, executed, out)
+    del executed  # the notebooks' outputs are in the chapters now; Typst's peak comes later
     parts = format_parts(book, out)
     store = cache.Store(book.root / CACHE / "formate", keep=2)
 
