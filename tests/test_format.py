@@ -92,3 +92,10 @@ def test_differences_come_from_the_displayed_values():
 def test_spanne_never_breaks_after_its_dash():
     assert fmt.spanne(12.94, 16.21) == "12,9–\u206016,2"
     assert fmt.spanne(1, 2, 0).replace(fmt.BINDER, "") == "1–2"
+
+
+def test_tabellenzellen_maskieren_spitze_klammern():
+    """A "<" in a cell is escaped: pandoc would otherwise take it for the start of an HTML tag and
+    search the whole rest of the book for its end (seconds per cell with many districts)."""
+    md = fmt.markdown_tabelle(pd.DataFrame({"p": ["< 0,001"], "q": ["a|b"]}))
+    assert md.splitlines()[-1] == "| \\< 0,001 | a\\|b |"

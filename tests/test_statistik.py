@@ -216,7 +216,7 @@ def test_befund_satz_folgt_den_zahlen():
     assert "mittelstarker negativer" in s2 and "ρ = −0,40" in s2 and "schließt null ein" in s2
     assert "nicht auffällig" in s2 and "p = 0,900" in s2
     s3 = st.befund_paar(dict(z, p=0.00005, p_holm=0.0004), "A", "B")
-    assert "p < 0,001" in s3
+    assert "p \\< 0,001" in s3  # Markdown: an escaped "<"
 
 
 def test_grenzen_text_nennt_berechnetes_r_krit():

@@ -146,7 +146,9 @@ def markdown_tabelle(
     rechts = set(spalten[1:] if rechtsbuendig is None else rechtsbuendig)
 
     def esc(text) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
+        # "<" escaped: pandoc would look for the end of an HTML tag in the whole rest of the book
+        # for each "< 0,001" (seconds per cell in a book with many districts)
+        return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "\\<")
 
     kopf = "| " + " | ".join(esc(c) for c in spalten) + " |"
     zellen = [[esc(v) for v in row] for row in df.astype(str).itertuples(index=False)]

@@ -512,7 +512,8 @@ def befund_paar(z: Mapping, titel_x: str, titel_y: str) -> str:
         satz += "Das Intervall schließt null ein – auch kein oder ein gegenläufiger Zusammenhang ist mit den Daten vereinbar –, "
     def gleich(p):
         t = p_text(p)
-        return f"p {t}" if t.startswith("<") else f"p = {t}"
+        # Markdown: "\<" is a plain "<" (an unescaped one sends pandoc looking for an HTML tag)
+        return f"p \\{t}" if t.startswith("<") else f"p = {t}"
 
     satz += f"der Permutationstest ergibt {gleich(z['p'])}"
     if z["p_holm"] < 0.05:
