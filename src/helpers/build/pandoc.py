@@ -36,9 +36,9 @@ def run(markdown: str, args: Sequence[str], *, what: str, cwd: Path | None = Non
 
     Pandoc's warnings go to stderr; a failure is a ``BuildError`` naming ``what``.
     """
+    filters = ["--lua-filter", str(SPALTENBREITEN)] if "tbl-colwidths" in markdown else []
     proc = subprocess.run(
-        [executable(), "--from", CITING_READER if "--citeproc" in args else READER,
-         "--lua-filter", str(SPALTENBREITEN), *args],
+        [executable(), "--from", CITING_READER if "--citeproc" in args else READER, *filters, *args],
         input=markdown.encode("utf-8"),
         capture_output=True,
         cwd=cwd,
